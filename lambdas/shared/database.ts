@@ -1,0 +1,59 @@
+import pg from 'pg';
+import { postgresSettings } from './connection-settings';
+import { logger } from './observability';
+
+export type QueryType = 'select' | 'insert' | 'update' | 'delete' | 'other';
+
+/** Where the database's metrics go: `MetricAggregator` in Lambda, anything with the same shape in tests. */
+export interface MetricRecorder {
+  add(name: string, unit: 'Seconds' | 'Count', value: number, dimensions: Record<string, string>): void;
+}
+
+/**
+ * A Postgres pool that records the quick start's "additional metrics": `db_query_duration_seconds` by query
+ * type (a bounded dimension) and `db_connections_active`, the pool's checked-out connections.
+ */
+export class Database {
+  readonly #pool: pg.Pool;
+  readonly #metrics: MetricRecorder;
+
+  constructor(pool: pg.Pool, metrics: MetricRecorder) {
+    this.#pool = pool;
+    this.#metrics = metrics;
+  }
+
+  async query<Row extends pg.QueryResultRow>(
+    queryType: QueryType,
+    text: string,
+    values: unknown[] = [],
+  ): Promise<pg.QueryResult<Row>> {
+    const startedAt = performance.now();
+    try {
+      return await this.#pool.query<Row>(text, values);
+    } finally {
+      const seconds = Math.round(performance.now() - startedAt) / 1_000;
+      this.#metrics.add('db_query_duration_seconds', 'Seconds', seconds, { query_type: queryType });
+      this.#metrics.add('db_connections_active', 'Count', this.#pool.totalCount - this.#pool.idleCount, {});
+    }
+  }
+
+  end(): Promise<void> {
+    return this.#pool.end();
+  }
+}
+
+/** Pool settings for Lambda: one request at a time per environment, fail fast on a hung server. */
+export const LAMBDA_POOL_SETTINGS: pg.PoolConfig = {
+  max: 2,
+  idleTimeoutMillis: 60_000,
+  connectionTimeoutMillis: 2_000,
+  statement_timeout: 5_000,
+  query_timeout: 6_000,
+};
+
+export async function createDatabase(metrics: MetricRecorder, settings?: pg.PoolConfig): Promise<Database> {
+  const pool = new pg.Pool({ ...LAMBDA_POOL_SETTINGS, ...(settings ?? (await postgresSettings())) });
+  // An idle connection that the server closes must not crash the environment; the pool replaces it.
+  pool.on('error', (error) => logger.warn('An idle Postgres connection failed', { reason: error.message }));
+  return new Database(pool, metrics);
+}

@@ -1,0 +1,81 @@
+import { logger } from './observability';
+import { scrub } from './scrubber';
+
+type Sentry = typeof import('@sentry/aws-serverless');
+
+export interface ErrorContext {
+  route?: string;
+  method?: string;
+  requestId?: string;
+  functionName?: string;
+}
+
+/** At most this long is spent delivering a pending event before the invocation returns. */
+export const SENTRY_FLUSH_TIMEOUT_MS = 1_000;
+
+let sentry: Promise<Sentry> | undefined;
+let warnedMissingDsn = false;
+
+/**
+ * Sentry is loaded and initialised on first use, not at cold start: with errors-only reporting (the default)
+ * that is the first error, so a healthy environment never pays Sentry's ~80 ms load. With
+ * SENTRY_TRACES_SAMPLE_RATE set, `withObservability` calls `startSentry()` at the first invocation instead.
+ */
+export function startSentry(): Promise<Sentry> | undefined {
+  const dsn = process.env.SENTRY_DSN;
+  if (!dsn) {
+    if (!warnedMissingDsn) {
+      warnedMissingDsn = true;
+      logger.warn('SENTRY_DSN is not set: errors are logged but not reported to Sentry');
+    }
+    return undefined;
+  }
+  sentry ??= import('@sentry/aws-serverless').then((module) => {
+    module.init({
+      dsn,
+      environment: process.env.SENTRY_ENVIRONMENT,
+      release: process.env.GIT_COMMIT_SHA,
+      tracesSampleRate: tracesSampleRate(),
+      sendDefaultPii: false,
+      beforeSend: (event) => scrub(event),
+      beforeBreadcrumb: (breadcrumb) => scrub(breadcrumb),
+    });
+    return module;
+  });
+  return sentry;
+}
+
+export function tracesSampleRate(): number | undefined {
+  const raw = process.env.SENTRY_TRACES_SAMPLE_RATE;
+  if (raw === undefined || raw === '') return undefined;
+  const rate = Number(raw);
+  return Number.isFinite(rate) && rate >= 0 && rate <= 1 ? rate : undefined;
+}
+
+/** Sends the error to Sentry with the request's context and waits (bounded) until it has been delivered. */
+export async function reportError(error: unknown, context: ErrorContext): Promise<void> {
+  const loading = startSentry();
+  if (!loading) return;
+  try {
+    const module = await loading;
+    module.captureException(error, {
+      tags: {
+        route: context.route,
+        method: context.method,
+        request_id: context.requestId,
+        function_name: context.functionName,
+      },
+      contexts: { request: { route: context.route, method: context.method, request_id: context.requestId } },
+    });
+    await module.flush(SENTRY_FLUSH_TIMEOUT_MS);
+  } catch (reportingError) {
+    logger.error('Could not report the error to Sentry', { reportingError });
+  }
+}
+
+/** For tests: forget the loaded client so that the next use reads the environment again. */
+export async function resetSentryForTests(): Promise<void> {
+  if (sentry) await (await sentry).close(0);
+  sentry = undefined;
+  warnedMissingDsn = false;
+}

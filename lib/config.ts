@@ -1,0 +1,129 @@
+import { z } from 'zod';
+import { STAGES } from './stages';
+
+/** CloudWatch Logs accepts only these retention periods (days). */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
+export const SEVERITIES = ['critical', 'warning', 'info'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+const secretArn = z
+  .string()
+  .regex(
+    /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/,
+    'must be a Secrets Manager secret ARN',
+  );
+
+const hostname = z.string().regex(/^[a-zA-Z0-9.-]+$/, 'must be a host name');
+const port = z.number().int().min(1).max(65_535);
+
+const slackWebhookSchema = z.strictObject({
+  /** The quick start's SLACK_ALERT_CHANNEL: Slack app webhooks post to one channel each, so the name selects the webhook. */
+  channel: z.string().regex(/^#[a-z0-9_-]+$/, 'must be a Slack channel name such as #alerts'),
+  /** Severities routed to this webhook; omitted means every severity. */
+  severities: z.array(z.enum(SEVERITIES)).nonempty().optional(),
+  /** Secret holding the webhook URL; omitted means the stack creates an empty secret to fill in after deploy. */
+  webhookSecretArn: secretArn.optional(),
+});
+
+export const stageConfigSchema = z
+  .strictObject({
+    serviceName: z.string().regex(/^[a-z][a-z0-9-]{1,30}$/, 'must be lower-case letters, digits and dashes'),
+    stage: z.string().regex(/^[a-z][a-z0-9-]{1,20}$/, 'must be lower-case letters, digits and dashes'),
+    /** Production stages keep the key and log groups when the stack is deleted. */
+    production: z.boolean(),
+    logRetentionDays: z.number().refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), {
+      message: `must be one of ${LOG_RETENTION_DAYS.join(', ')}`,
+    }),
+    logLevel: z.enum(LOG_LEVELS),
+    sentry: z.strictObject({
+      /** The DSN is public by design (browsers embed it), so it is configuration, not a secret. */
+      dsn: z.url({ protocol: /^https?$/ }).optional(),
+      environment: z.string().min(1),
+      tracesSampleRate: z.number().min(0).max(1).optional(),
+    }),
+    alertEvaluationIntervalSeconds: z.number().int().min(60).max(3_600),
+    health: z.strictObject({
+      timeoutSeconds: z.number().min(0.5).max(25),
+      databaseTimeoutMs: z.number().int().min(100).max(25_000),
+      redisTimeoutMs: z.number().int().min(100).max(25_000),
+    }),
+    slack: z.strictObject({
+      alertChannel: z.string().regex(/^#[a-z0-9_-]+$/, 'must be a Slack channel name such as #alerts'),
+      webhooks: z.array(slackWebhookSchema).nonempty(),
+    }),
+    email: z.strictObject({ addresses: z.array(z.email()) }),
+    database: z.strictObject({
+      host: hostname,
+      port,
+      name: z.string().min(1),
+      user: z.string().min(1),
+      /** Secret with a `password` key; omitted means the stack creates one to fill in after deploy. */
+      passwordSecretArn: secretArn.optional(),
+    }),
+    redis: z.strictObject({ host: hostname, port, tls: z.boolean() }),
+    vpc: z
+      .strictObject({
+        vpcId: z.string().regex(/^vpc-[0-9a-f]+$/, 'must be a VPC id such as vpc-0abc'),
+        availabilityZones: z.array(z.string().min(1)).nonempty(),
+        privateSubnetIds: z.array(z.string().regex(/^subnet-[0-9a-f]+$/, 'must be a subnet id')).nonempty(),
+      })
+      .refine((vpc) => vpc.availabilityZones.length === vpc.privateSubnetIds.length, {
+        message: 'availabilityZones and privateSubnetIds must have one entry per subnet',
+      })
+      .optional(),
+    influxdb: z
+      .strictObject({
+        url: z.url({ protocol: /^https?$/ }),
+        org: z.string().min(1),
+        bucket: z.string().min(1),
+        tokenSecretArn: secretArn,
+      })
+      .optional(),
+    api: z.strictObject({
+      throttle: z.strictObject({
+        rateLimit: z.number().int().min(1),
+        burstLimit: z.number().int().min(1),
+      }),
+      /** The quick start's POST /api/trigger-test-error: off, open, or callable only with IAM (SigV4) credentials. */
+      testErrorRoute: z.enum(['disabled', 'anonymous', 'iam']),
+    }),
+  })
+  .refine((config) => !(config.production && config.api.testErrorRoute === 'anonymous'), {
+    message: "must be 'disabled' or 'iam' in a production stage",
+    path: ['api', 'testErrorRoute'],
+  });
+
+export type StageConfig = z.infer<typeof stageConfigSchema>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Validates one stage's configuration; every problem is named by its key. */
+export function parseStageConfig(input: unknown, source = 'config'): StageConfig {
+  const result = stageConfigSchema.safeParse(input);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const key = issue.path.length > 0 ? issue.path.join('.') : '(root)';
+    return `  - ${source}.${key}: ${issue.message}`;
+  });
+  throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
+}
+
+/** The configuration chosen with `-c stage=NAME`; `dev` when none is given. */
+export function loadStageConfig(
+  stageName: unknown = 'dev',
+  stages: Record<string, unknown> = STAGES,
+): StageConfig {
+  const names = Object.keys(stages);
+  if (typeof stageName !== 'string' || !Object.hasOwn(stages, stageName)) {
+    throw new ConfigError(
+      `Invalid configuration:\n  - stage: got '${String(stageName)}', expected one of ${names.join(', ')}`,
+    );
+  }
+  return parseStageConfig(stages[stageName], `stages.${stageName}`);
+}

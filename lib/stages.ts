@@ -1,0 +1,61 @@
+/**
+ * One entry per deployment stage, chosen with `cdk synth -c stage=NAME`. Validated by `lib/config.ts`;
+ * the README's configuration reference explains every key.
+ */
+const shared = {
+  serviceName: 'signupflow',
+  alertEvaluationIntervalSeconds: 60,
+  health: { timeoutSeconds: 3, databaseTimeoutMs: 2_000, redisTimeoutMs: 1_000 },
+  database: {
+    host: 'postgres.signupflow.internal',
+    port: 5432,
+    name: 'signupflow',
+    user: 'signupflow_monitor',
+  },
+  redis: { host: 'redis.signupflow.internal', port: 6379, tls: true },
+};
+
+export const STAGES: Record<string, unknown> = {
+  dev: {
+    ...shared,
+    stage: 'dev',
+    production: false,
+    logRetentionDays: 14,
+    logLevel: 'DEBUG',
+    sentry: { environment: 'development' },
+    slack: { alertChannel: '#signupflow-alerts-dev', webhooks: [{ channel: '#signupflow-alerts-dev' }] },
+    email: { addresses: [] },
+    api: { throttle: { rateLimit: 50, burstLimit: 100 }, testErrorRoute: 'anonymous' },
+  },
+  staging: {
+    ...shared,
+    stage: 'staging',
+    production: false,
+    logRetentionDays: 30,
+    logLevel: 'INFO',
+    sentry: { environment: 'staging', tracesSampleRate: 0.1 },
+    slack: {
+      alertChannel: '#signupflow-alerts-staging',
+      webhooks: [{ channel: '#signupflow-alerts-staging' }],
+    },
+    email: { addresses: [] },
+    api: { throttle: { rateLimit: 100, burstLimit: 200 }, testErrorRoute: 'iam' },
+  },
+  production: {
+    ...shared,
+    stage: 'production',
+    production: true,
+    logRetentionDays: 90,
+    logLevel: 'WARN',
+    sentry: { environment: 'production', tracesSampleRate: 0.01 },
+    slack: {
+      alertChannel: '#signupflow-alerts',
+      webhooks: [
+        { channel: '#signupflow-alerts', severities: ['warning', 'info'] },
+        { channel: '#signupflow-oncall', severities: ['critical'] },
+      ],
+    },
+    email: { addresses: ['oncall@signupflow.example'] },
+    api: { throttle: { rateLimit: 200, burstLimit: 400 }, testErrorRoute: 'iam' },
+  },
+};
