@@ -8,6 +8,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { BUNDLE_TARGET, ESM_REQUIRE_BANNER, EXTERNAL_MODULES, MAIN_FIELDS } from './bundling';
 import type { StageConfig } from './config';
 import { createEncryptedLogGroup } from './encrypted-log-group';
 import { createFunctionAlarms } from './function-alarms';
@@ -16,13 +17,6 @@ export const LAMBDAS_DIR = path.resolve(__dirname, '..', 'lambdas');
 
 /** The newest Node.js runtime aws-cdk-lib offers; the code itself stays runnable on the local Node 20. */
 export const FUNCTION_RUNTIME = lambda.Runtime.NODEJS_24_X;
-
-/**
- * ESM bundles that contain CommonJS dependencies (the X-Ray SDK) need `require`; Sentry's bundle declares its
- * own `createRequire`, so the banner's import is aliased.
- */
-const ESM_REQUIRE_BANNER =
-  "import { createRequire as __signupflowCreateRequire } from 'node:module'; const require = __signupflowCreateRequire(import.meta.url);";
 
 export interface ObservedFunctionProps {
   config: StageConfig;
@@ -86,13 +80,12 @@ export class ObservedFunction extends NodejsFunction {
       },
       bundling: {
         format: OutputFormat.ESM,
-        target: 'node24',
+        target: BUNDLE_TARGET,
         minify: true,
         sourceMap: false,
-        mainFields: ['module', 'main'],
+        mainFields: MAIN_FIELDS,
         banner: ESM_REQUIRE_BANNER,
-        // pg's optional native binding is never installed; the JavaScript client is used.
-        externalModules: ['pg-native'],
+        externalModules: EXTERNAL_MODULES,
       },
       ...(props.vpcPlacement && {
         vpc: props.vpcPlacement.vpc,
