@@ -1,6 +1,6 @@
 import { applyMigrations } from './migrations';
 
-const DEFAULT_DATABASE_URL = 'postgres://127.0.0.1:5432/postgres';
+const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 
 async function main(): Promise<void> {
   const databaseUrl = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;

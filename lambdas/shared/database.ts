@@ -11,7 +11,8 @@ export interface MetricRecorder {
 
 /**
  * A Postgres pool that records the quick start's "additional metrics": `db_query_duration_seconds` by query
- * type (a bounded dimension) and `db_connections_active`, the pool's checked-out connections.
+ * type (a bounded dimension, connection wait included) and `db_connections_active`, the connections checked
+ * out of the pool while a query runs.
  */
 export class Database {
   readonly #pool: pg.Pool;
@@ -28,12 +29,19 @@ export class Database {
     values: unknown[] = [],
   ): Promise<pg.QueryResult<Row>> {
     const startedAt = performance.now();
+    const client = await this.#pool.connect();
+    this.#metrics.add('db_connections_active', 'Count', this.#pool.totalCount - this.#pool.idleCount, {});
+    let brokenConnection: Error | undefined;
     try {
-      return await this.#pool.query<Row>(text, values);
+      return await client.query<Row>(text, values);
+    } catch (error) {
+      // A server-reported SQL error leaves the connection usable; anything else (a timeout, a reset) does not.
+      if (!(error instanceof pg.DatabaseError)) brokenConnection = error as Error;
+      throw error;
     } finally {
+      client.release(brokenConnection);
       const seconds = Math.round(performance.now() - startedAt) / 1_000;
       this.#metrics.add('db_query_duration_seconds', 'Seconds', seconds, { query_type: queryType });
-      this.#metrics.add('db_connections_active', 'Count', this.#pool.totalCount - this.#pool.idleCount, {});
     }
   }
 

@@ -14,6 +14,7 @@ const SENSITIVE_KEY =
 const SENSITIVE_TEXT = new RegExp(
   [
     /(?<urlScheme>\b[a-z][a-z0-9+.-]*:\/\/)[^\s/:@]+:[^\s/@]+@/,
+    /(?<assignedKey>\b(?:passw(?:or)?d|pwd|secret|token|api[-_]?key)\b["']?\s*[=:]\s*)["']?[^\s"'&,;]+/,
     /https:\/\/hooks\.slack(?:-gov)?\.com\/[A-Za-z0-9_/-]+/,
     /\b(?<authScheme>Bearer|Basic)\s+[A-Za-z0-9\-._~+/]+=*/,
     /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/,
@@ -30,8 +31,9 @@ export function isSensitiveKey(key: string): boolean {
 
 export function scrubText(text: string): string {
   return text.replace(SENSITIVE_TEXT, (_match, ...args: unknown[]) => {
-    const groups = args.at(-1) as { urlScheme?: string; authScheme?: string };
+    const groups = args.at(-1) as { urlScheme?: string; assignedKey?: string; authScheme?: string };
     if (groups.urlScheme) return `${groups.urlScheme}${REDACTED}@`;
+    if (groups.assignedKey) return `${groups.assignedKey}${REDACTED}`;
     if (groups.authScheme) return `${groups.authScheme} ${REDACTED}`;
     return REDACTED;
   });

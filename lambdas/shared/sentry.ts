@@ -37,6 +37,12 @@ export function startSentry(): Promise<Sentry> | undefined {
       release: process.env.GIT_COMMIT_SHA,
       tracesSampleRate: tracesSampleRate(),
       sendDefaultPii: false,
+      // Release-health sessions describe long-running processes and HTTP servers, not Lambda invocations:
+      // they would add an envelope to flushes and make Sentry's crash-free figures meaningless.
+      integrations: (defaults) => [
+        ...defaults.filter((integration) => !['ProcessSession', 'Http'].includes(integration.name)),
+        module.httpIntegration({ trackIncomingRequestsAsSessions: false }),
+      ],
       beforeSend: (event) => scrub(event),
       beforeBreadcrumb: (breadcrumb) => scrub(breadcrumb),
     });

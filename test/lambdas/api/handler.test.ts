@@ -1,0 +1,129 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { captureOutput } from '../../support/output';
+import { httpApiEvent, lambdaContext } from '../../support/lambda-events';
+import { createTestDatabase, type TestDatabase } from '../../support/postgres';
+
+type Handler = typeof import('../../../lambdas/api/handler')['handler'];
+
+interface EventsBody {
+  events: { id: string; title: string; startsAt: string; organizationId: string }[];
+  nextCursor: string | null;
+}
+
+describe('the API against a real Postgres', () => {
+  let database: TestDatabase;
+  let handler: Handler;
+  let output: ReturnType<typeof captureOutput>;
+
+  const get = async (query: Record<string, string>) => {
+    const response = await handler(httpApiEvent('GET /api/events', { query }), lambdaContext());
+    return { statusCode: response.statusCode, body: JSON.parse(String(response.body)) };
+  };
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    const client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+    await client.query(`INSERT INTO organizations (id, name) VALUES ('org-food-bank', 'Food bank'), ('org-empty', 'Empty')`);
+    // Two events share a start time: the cursor must still order and page them exactly once.
+    await client.query(
+      `INSERT INTO events (organization_id, title, starts_at) VALUES
+         ('org-food-bank', 'Sorting shift', '2026-12-01T09:00:00Z'),
+         ('org-food-bank', 'Delivery run', '2026-12-01T09:00:00Z'),
+         ('org-food-bank', 'Pantry morning', '2026-12-02T08:00:00Z'),
+         ('org-food-bank', 'Holiday drive', '2026-12-20T10:00:00Z'),
+         ('org-food-bank', 'New year clean-up', '2027-01-02T10:00:00Z')`,
+    );
+    await client.end();
+    vi.stubEnv('DATABASE_URL', database.url);
+    vi.stubEnv('POWERTOOLS_METRICS_NAMESPACE', 'SignUpFlow/test');
+    vi.stubEnv('TEST_ERROR_ROUTE', 'anonymous');
+    vi.stubEnv('SENTRY_DSN', '');
+    ({ handler } = await import('../../../lambdas/api/handler'));
+    output = captureOutput();
+  });
+
+  afterAll(async () => {
+    output?.restore();
+    const { lambdaDatabase } = await import('../../../lambdas/shared/lambda-database');
+    await (await lambdaDatabase().catch(() => undefined))?.end();
+    await database?.drop();
+  });
+
+  it('pages through an organisation in start order, each event once', async () => {
+    // Act
+    const pages: EventsBody[] = [];
+    let cursor: string | null = null;
+    do {
+      const { statusCode, body } = await get({ organization_id: 'org-food-bank', limit: '2', ...(cursor && { cursor }) });
+      expect(statusCode).toBe(200);
+      pages.push(body);
+      cursor = body.nextCursor;
+    } while (cursor);
+
+    // Assess
+    expect(pages.map((page) => page.events.length)).toEqual([2, 2, 1]);
+    const events = pages.flatMap((page) => page.events);
+    expect(new Set(events.map((event) => event.id)).size).toBe(5);
+    expect(events.map((event) => event.startsAt)).toEqual([...events.map((event) => event.startsAt)].sort());
+    expect(events.map((event) => event.title)).toEqual(
+      expect.arrayContaining(['Sorting shift', 'Delivery run', 'Pantry morning', 'Holiday drive', 'New year clean-up']),
+    );
+    expect(events.every((event) => event.organizationId === 'org-food-bank')).toBe(true);
+  });
+
+  it('uses a default page size when no limit is given', async () => {
+    const { statusCode, body } = await get({ organization_id: 'org-food-bank' });
+
+    expect(statusCode).toBe(200);
+    expect(body.events).toHaveLength(5);
+    expect(body.nextCursor).toBeNull();
+  });
+
+  it('answers an organisation without events with an empty page', async () => {
+    expect(await get({ organization_id: 'org-empty' })).toEqual({
+      statusCode: 200,
+      body: { events: [], nextCursor: null },
+    });
+    expect(await get({ organization_id: 'org-unknown' })).toEqual({
+      statusCode: 200,
+      body: { events: [], nextCursor: null },
+    });
+  });
+
+  it.each([
+    ['limit', { organization_id: 'org-food-bank', limit: 'ten' }, 'must be a whole number from 1 to 100'],
+    ['limit', { organization_id: 'org-food-bank', limit: '1000' }, 'must be from 1 to 100'],
+    ['limit', { organization_id: 'org-food-bank', limit: '0' }, 'must be from 1 to 100'],
+    ['cursor', { organization_id: 'org-food-bank', cursor: 'not-a-cursor' }, 'is not a cursor returned by this API'],
+    ['organization_id', { limit: '5' }, 'is required'],
+    ['organization_id', { organization_id: "x' OR 1=1 --" }, 'must be 1 to 64 letters, digits, dashes or underscores'],
+  ])('answers a malformed %s with a 400 that names it', async (parameter, query, message) => {
+    // Act
+    const { statusCode, body } = await get(query);
+
+    // Assess
+    expect(statusCode).toBe(400);
+    expect(body.message).toBe(`Invalid query parameter ${parameter}: ${message}`);
+    expect(body.errors).toContainEqual({ parameter, message });
+  });
+
+  it('raises the test error so that it reaches the error path, answering a JSON 500', async () => {
+    // Act
+    const response = await handler(httpApiEvent('POST /api/trigger-test-error'), lambdaContext());
+
+    // Assess
+    expect(response.statusCode).toBe(500);
+    expect(JSON.parse(String(response.body))).toEqual({ message: 'Internal server error', requestId: expect.any(String) });
+    expect(output.records()).toContainEqual(
+      expect.objectContaining({ message: 'Unhandled error', error: expect.objectContaining({ name: 'TestError' }) }),
+    );
+  });
+
+  it('answers an unknown route with a 404', async () => {
+    const response = await handler(httpApiEvent('GET /api/nothing-here'), lambdaContext());
+
+    expect(response).toMatchObject({ statusCode: 404 });
+  });
+});

@@ -1,0 +1,54 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Database, type MetricRecorder } from '../../../lambdas/shared/database';
+import { createTestDatabase, type TestDatabase } from '../../support/postgres';
+
+describe('Database', () => {
+  let testDatabase: TestDatabase;
+  let database: Database;
+  const recorded: { name: string; unit: string; value: number; dimensions: Record<string, string> }[] = [];
+  const recorder: MetricRecorder = { add: (name, unit, value, dimensions) => recorded.push({ name, unit, value, dimensions }) };
+
+  beforeAll(async () => {
+    testDatabase = await createTestDatabase();
+    database = new Database(new pg.Pool({ connectionString: testDatabase.url, max: 2 }), recorder);
+  });
+
+  afterAll(async () => {
+    await database?.end();
+    await testDatabase?.drop();
+  });
+
+  it('records the duration of each query by type and the connections in use', async () => {
+    // Act
+    await database.query('insert', "INSERT INTO organizations (id, name) VALUES ('org-1', 'One')");
+    const { rows } = await database.query<{ name: string }>('select', 'SELECT name FROM organizations WHERE id = $1', [
+      'org-1',
+    ]);
+
+    // Assess
+    expect(rows).toEqual([{ name: 'One' }]);
+    const durations = recorded.filter((sample) => sample.name === 'db_query_duration_seconds');
+    expect(durations.map((sample) => sample.dimensions)).toEqual([{ query_type: 'insert' }, { query_type: 'select' }]);
+    for (const sample of durations) {
+      expect(sample.unit).toBe('Seconds');
+      expect(sample.value).toBeGreaterThanOrEqual(0);
+      expect(sample.value).toBeLessThan(5);
+    }
+    const active = recorded.filter((sample) => sample.name === 'db_connections_active');
+    expect(active).toHaveLength(2);
+    for (const sample of active) expect(sample).toMatchObject({ unit: 'Count', value: 1, dimensions: {} });
+  });
+
+  it('records a failed query too', async () => {
+    // Prepare
+    recorded.length = 0;
+
+    // Act
+    const failing = database.query('select', 'SELECT * FROM no_such_table');
+
+    // Assess
+    await expect(failing).rejects.toThrow(/no_such_table/);
+    expect(recorded.map((sample) => sample.name)).toEqual(['db_connections_active', 'db_query_duration_seconds']);
+  });
+});

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { REDACTED, scrub, scrubReplacer, scrubText } from '../../../lambdas/shared/scrubber';
+import { SECRETS } from '../../fixtures/secrets';
+
+describe('scrubText', () => {
+  it.each([
+    ['a bearer token', `Authorization: Bearer ${SECRETS.bearerToken}`, `Authorization: Bearer ${REDACTED}`],
+    ['a JWT', `session ${SECRETS.jwt} expired`, `session ${REDACTED} expired`],
+    ['a Slack webhook URL', `posting to ${SECRETS.slackWebhookUrl} failed`, `posting to ${REDACTED} failed`],
+    ['an e-mail address', `sign-up by ${SECRETS.email} accepted`, `sign-up by ${REDACTED} accepted`],
+    ['credentials in a URL', 'postgres://app:s3cr3t@db.internal:5432/app', `postgres://${REDACTED}@db.internal:5432/app`],
+    ['an assigned password', `retry with password=${SECRETS.password} now`, `retry with password=${REDACTED} now`],
+    ['a token in a query string', '/callback?token=abc123&page=2', `/callback?token=${REDACTED}&page=2`],
+  ])('redacts %s', (_kind, text, expected) => {
+    expect(scrubText(text)).toBe(expected);
+  });
+
+  it('leaves ordinary text alone', () => {
+    const text = 'GET /api/events?organization_id=org-1&limit=20 answered 200 in 12 ms';
+    expect(scrubText(text)).toBe(text);
+  });
+});
+
+describe('scrub', () => {
+  it('replaces values under sensitive keys whatever their case or nesting', () => {
+    // Prepare
+    const input = {
+      headers: { Authorization: 'anything', Cookie: 'sid=1', 'Set-Cookie': ['a=b'], 'x-api-key': 'k', accept: '*/*' },
+      user: { password: 'p', name: 'Jane', credentials: { user: 'u' } },
+      config: { sentryDsn: 'https://k@o.ingest.sentry.io/1', slack_webhook: 'x', client_secret: 's' },
+    };
+
+    // Act
+    const scrubbed = scrub(input);
+
+    // Assess
+    expect(scrubbed).toEqual({
+      headers: { Authorization: REDACTED, Cookie: REDACTED, 'Set-Cookie': REDACTED, 'x-api-key': REDACTED, accept: '*/*' },
+      user: { password: REDACTED, name: 'Jane', credentials: REDACTED },
+      config: { sentryDsn: REDACTED, slack_webhook: REDACTED, client_secret: REDACTED },
+    });
+    expect(input.user.password).toBe('p');
+  });
+
+  it('scrubs errors and survives cycles', () => {
+    // Prepare
+    const cyclic: Record<string, unknown> = { error: new Error(`bad login for ${SECRETS.email}`) };
+    cyclic.self = cyclic;
+
+    // Act
+    const scrubbed = scrub(cyclic) as { error: { message: string }; self: unknown };
+
+    // Assess
+    expect(scrubbed.error.message).toBe(`bad login for ${REDACTED}`);
+    expect(scrubbed.self).toBe('[Circular]');
+  });
+});
+
+describe('scrubReplacer', () => {
+  it('scrubs a whole JSON document the way Logger serialises it', () => {
+    // Prepare
+    const log = { message: `token for ${SECRETS.email}`, token: SECRETS.bearerToken, nested: { apiKey: 1 } };
+
+    // Act
+    const text = JSON.stringify(log, scrubReplacer);
+
+    // Assess
+    expect(JSON.parse(text)).toEqual({ message: `token for ${REDACTED}`, token: REDACTED, nested: { apiKey: REDACTED } });
+  });
+});

@@ -1,0 +1,97 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { captureOutput } from '../../support/output';
+import { httpApiEvent, lambdaContext } from '../../support/lambda-events';
+import { type SentryStandIn, startSentryStandIn } from '../../support/sentry-server';
+
+type Shared = typeof import('../../../lambdas/shared/with-observability');
+type SentryModule = typeof import('../../../lambdas/shared/sentry');
+
+describe('errors reported to Sentry', () => {
+  let sentryServer: SentryStandIn;
+  let shared: Shared;
+  let sentry: SentryModule;
+
+  const failingHandler = () =>
+    shared.withObservability(async (event: APIGatewayProxyEventV2) => {
+      if (event.queryStringParameters?.fail) throw new TypeError('Cannot read properties of undefined');
+      return { statusCode: 200, body: '[]' };
+    });
+
+  beforeAll(async () => {
+    sentryServer = await startSentryStandIn();
+    vi.stubEnv('POWERTOOLS_SERVICE_NAME', 'signupflow');
+    vi.stubEnv('POWERTOOLS_METRICS_NAMESPACE', 'SignUpFlow/test');
+    vi.stubEnv('SENTRY_ENVIRONMENT', 'staging');
+    vi.stubEnv('GIT_COMMIT_SHA', '0a1b2c3d');
+    shared = await import('../../../lambdas/shared/with-observability');
+    sentry = await import('../../../lambdas/shared/sentry');
+  });
+
+  afterEach(async () => {
+    await sentry.resetSentryForTests();
+    sentryServer.envelopes.length = 0;
+  });
+  afterAll(() => sentryServer.close());
+
+  it('delivers a thrown error as an envelope with the exception, route, method, request id, release and environment', async () => {
+    // Prepare
+    vi.stubEnv('SENTRY_DSN', sentryServer.dsn);
+    const output = captureOutput();
+    const event = httpApiEvent('GET /api/events/{id}', { rawPath: '/api/events/7', query: { fail: '1' } });
+
+    // Act
+    const response = await failingHandler()(event, lambdaContext());
+    output.restore();
+
+    // Assess
+    expect(response).toMatchObject({ statusCode: 500 });
+    const [reported] = sentryServer.events();
+    expect(sentryServer.events()).toHaveLength(1);
+    expect(reported).toMatchObject({
+      release: '0a1b2c3d',
+      environment: 'staging',
+      exception: { values: [expect.objectContaining({ type: 'TypeError', value: 'Cannot read properties of undefined' })] },
+      tags: expect.objectContaining({
+        route: '/api/events/{id}',
+        method: 'GET',
+        request_id: event.requestContext.requestId,
+        function_name: 'signupflow-api',
+      }),
+    });
+  });
+
+  it('sends nothing for a successful invocation', async () => {
+    // Prepare
+    vi.stubEnv('SENTRY_DSN', sentryServer.dsn);
+    const wrapped = failingHandler();
+    await wrapped(httpApiEvent('GET /api/events', { query: { fail: '1' } }), lambdaContext());
+    sentryServer.envelopes.length = 0;
+
+    // Act
+    const response = await wrapped(httpApiEvent('GET /api/events'), lambdaContext());
+    await (await sentry.startSentry())?.flush(1_000);
+
+    // Assess
+    expect(response).toMatchObject({ statusCode: 200 });
+    expect(sentryServer.envelopes).toEqual([]);
+  });
+
+  it('without a DSN, warns once and never loads Sentry', async () => {
+    // Prepare
+    vi.stubEnv('SENTRY_DSN', '');
+    const output = captureOutput();
+    const wrapped = failingHandler();
+
+    // Act
+    await wrapped(httpApiEvent('GET /api/events', { query: { fail: '1' } }), lambdaContext());
+    await wrapped(httpApiEvent('GET /api/events', { query: { fail: '1' } }), lambdaContext());
+    output.restore();
+
+    // Assess
+    const warnings = output.records().filter((record) => String(record.message).startsWith('SENTRY_DSN is not set'));
+    expect(warnings).toHaveLength(1);
+    expect(sentry.startSentry()).toBeUndefined();
+    expect(sentryServer.envelopes).toEqual([]);
+  });
+});

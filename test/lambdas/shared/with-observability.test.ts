@@ -1,0 +1,155 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { type CapturedOutput, captureOutput } from '../../support/output';
+import { httpApiEvent, lambdaContext } from '../../support/lambda-events';
+
+type Shared = typeof import('../../../lambdas/shared/with-observability');
+type Observability = typeof import('../../../lambdas/shared/observability');
+
+const NAMESPACE = 'SignUpFlow/test';
+const REQUEST_DIMENSIONS = ['service', 'endpoint', 'method', 'status_code'];
+
+describe('withObservability', () => {
+  let shared: Shared;
+  let logger: Observability['logger'];
+  let output: CapturedOutput;
+
+  beforeAll(async () => {
+    vi.stubEnv('POWERTOOLS_SERVICE_NAME', 'signupflow');
+    vi.stubEnv('POWERTOOLS_METRICS_NAMESPACE', NAMESPACE);
+    vi.stubEnv('METRICS_FLUSH_INTERVAL_SECONDS', '60');
+    vi.stubEnv('AWS_LAMBDA_INITIALIZATION_TYPE', 'on-demand');
+    vi.stubEnv('SENTRY_DSN', '');
+    shared = await import('../../../lambdas/shared/with-observability');
+    ({ logger } = await import('../../../lambdas/shared/observability'));
+  });
+
+  afterEach(() => output?.restore());
+
+  const handler = () =>
+    shared.withObservability(async (event: APIGatewayProxyEventV2 | { source: string }) => {
+      logger.info('handling', { step: 'start' });
+      if ('source' in event) return { processed: true };
+      const status = event.queryStringParameters?.status;
+      if (status === 'throw') throw new Error('database exploded');
+      return { statusCode: Number(status ?? 200), body: '{}' };
+    });
+
+  const requestMetrics = () =>
+    output.emf().filter((document) => 'http_requests_total' in document) as Record<string, unknown>[];
+
+  it('records a cold start once per environment', async () => {
+    // Prepare
+    output = captureOutput();
+    const wrapped = handler();
+
+    // Act
+    await wrapped(httpApiEvent('GET /api/events'), lambdaContext());
+    await wrapped(httpApiEvent('GET /api/events'), lambdaContext());
+
+    // Assess
+    const coldStarts = output.emf().filter((document) => 'ColdStart' in document);
+    expect(coldStarts).toHaveLength(1);
+    expect(coldStarts[0]).toMatchObject({ ColdStart: 1, function_name: 'signupflow-api', service: 'signupflow' });
+    shared.aggregatedMetrics.flush();
+  });
+
+  it('writes the request metrics of a 2xx and a 4xx with the route template and only bounded dimensions', async () => {
+    // Prepare
+    output = captureOutput();
+    const wrapped = handler();
+    const route = 'GET /api/events/{id}';
+
+    // Act
+    await wrapped(httpApiEvent(route, { rawPath: '/api/events/42' }), lambdaContext());
+    await wrapped(httpApiEvent(route, { rawPath: '/api/events/43' }), lambdaContext());
+    await wrapped(httpApiEvent(route, { rawPath: '/api/events/44', query: { status: '404' } }), lambdaContext());
+    const beforeFlush = requestMetrics().length;
+    shared.aggregatedMetrics.flush();
+
+    // Assess
+    expect(beforeFlush).toBe(0);
+    const documents = requestMetrics();
+    expect(documents).toHaveLength(2);
+    for (const document of documents) {
+      const [directive] = (document._aws as { CloudWatchMetrics: { Namespace: string; Dimensions: string[][] }[] })
+        .CloudWatchMetrics;
+      expect(directive?.Namespace).toBe(NAMESPACE);
+      expect(directive?.Dimensions).toEqual([REQUEST_DIMENSIONS]);
+      expect(JSON.stringify(document)).not.toContain('/api/events/4');
+    }
+    const ok = documents.find((document) => document.status_code === '200');
+    const notFound = documents.find((document) => document.status_code === '404');
+    expect(ok).toMatchObject({ endpoint: '/api/events/{id}', method: 'GET', http_requests_total: 2 });
+    expect(ok?.http_request_duration_seconds).toEqual([expect.any(Number), expect.any(Number)]);
+    expect(notFound).toMatchObject({ endpoint: '/api/events/{id}', method: 'GET', http_requests_total: 1 });
+    expect(notFound?.http_request_duration_seconds).toEqual(expect.any(Number));
+  });
+
+  it('answers a thrown error with a JSON 500 without internals and writes its metrics at once', async () => {
+    // Prepare
+    output = captureOutput();
+    const event = httpApiEvent('POST /api/things', { query: { status: 'throw' } });
+
+    // Act
+    const response = await handler()(event, lambdaContext());
+
+    // Assess
+    expect(response).toEqual({
+      statusCode: 500,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ message: 'Internal server error', requestId: event.requestContext.requestId }),
+    });
+    expect(requestMetrics()).toEqual([
+      expect.objectContaining({ endpoint: '/api/things', method: 'POST', status_code: '500', http_requests_total: 1 }),
+    ]);
+    const errorLine = output.records().find((record) => record.message === 'Unhandled error');
+    expect(errorLine).toMatchObject({ level: 'ERROR', error: { name: 'Error', message: 'database exploded' } });
+  });
+
+  it('gives a non-API event source the error back so that its retries apply, and records no request metric', async () => {
+    // Prepare
+    output = captureOutput();
+    const wrapped = shared.withObservability(async (_event: { source: string }) => {
+      throw new Error('cannot process');
+    });
+
+    // Act
+    const invocation = wrapped({ source: 'aws.events' }, lambdaContext('signupflow-evaluator'));
+
+    // Assess
+    await expect(invocation).rejects.toThrow('cannot process');
+    shared.aggregatedMetrics.flush();
+    expect(requestMetrics()).toEqual([]);
+  });
+
+  it('puts the correlation id on every log line of an invocation and not on the next one', async () => {
+    // Prepare
+    output = captureOutput();
+    const wrapped = shared.withObservability(async (event: APIGatewayProxyEventV2 | { source: string }) => {
+      logger.info('first');
+      if (!('source' in event)) logger.appendKeys({ organization_id: 'org-1' });
+      logger.warn('second');
+      return { statusCode: 200 };
+    });
+    const apiEvent = httpApiEvent('GET /api/events', { requestId: 'api-gateway-request-1' });
+
+    // Act
+    await wrapped(apiEvent, lambdaContext());
+    const firstLines = output.records().filter((record) => 'level' in record);
+    output.clear();
+    await wrapped({ source: 'aws.events' }, lambdaContext());
+    const secondLines = output.records().filter((record) => 'level' in record);
+
+    // Assess
+    expect(firstLines).toHaveLength(2);
+    for (const line of firstLines) expect(line.correlation_id).toBe('api-gateway-request-1');
+    expect(firstLines[1]?.organization_id).toBe('org-1');
+    expect(secondLines).toHaveLength(2);
+    for (const line of secondLines) {
+      expect(line.correlation_id).toBeUndefined();
+      expect(line.organization_id).toBeUndefined();
+      expect(line.function_request_id).toMatch(/^aws-/);
+    }
+  });
+});

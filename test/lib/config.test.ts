@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadStageConfig, parseStageConfig } from '../../lib/config';
+import { STAGES } from '../../lib/stages';
+
+describe('stage configuration', () => {
+  it.each(Object.keys(STAGES))('accepts the %s stage as shipped', (stage) => {
+    // Act
+    const config = loadStageConfig(stage);
+
+    // Assess
+    expect(config.stage).toBe(stage);
+  });
+
+  it('chooses dev when no stage is given', () => {
+    expect(loadStageConfig(undefined).stage).toBe('dev');
+  });
+
+  it('names the accepted stages when an unknown one is asked for', () => {
+    expect(() => loadStageConfig('prod')).toThrow(/stage: got 'prod', expected one of dev, staging, production/);
+  });
+
+  it('names the key and the accepted values of an invalid retention', () => {
+    // Prepare
+    const input = { ...(STAGES.dev as object), logRetentionDays: 10 };
+
+    // Act
+    const parse = () => parseStageConfig(input, 'stages.dev');
+
+    // Assess
+    expect(parse).toThrow(ConfigError);
+    expect(parse).toThrow(/stages\.dev\.logRetentionDays: must be one of 1, 3, 5, 7, 14, 30/);
+  });
+
+  it('names a missing key', () => {
+    // Prepare
+    const { logLevel: _omitted, ...input } = STAGES.dev as Record<string, unknown>;
+
+    // Assess
+    expect(() => parseStageConfig(input, 'stages.dev')).toThrow(/stages\.dev\.logLevel: .*"DEBUG"\|"INFO"\|"WARN"\|"ERROR"/);
+  });
+
+  it('rejects an anonymous test-error route in a production stage', () => {
+    // Prepare
+    const production = STAGES.production as Record<string, Record<string, unknown>>;
+    const input = { ...production, api: { ...production.api, testErrorRoute: 'anonymous' } };
+
+    // Assess
+    expect(() => parseStageConfig(input, 'stages.production')).toThrow(
+      /stages\.production\.api\.testErrorRoute: must be 'disabled' or 'iam' in a production stage/,
+    );
+  });
+
+  it('rejects a secret given as a value instead of an ARN', () => {
+    // Prepare
+    const dev = STAGES.dev as Record<string, Record<string, unknown>>;
+    const input = {
+      ...dev,
+      slack: { alertChannel: '#alerts', webhooks: [{ channel: '#alerts', webhookSecretArn: 'https://hooks.slack.com/services/T/B/x' }] },
+    };
+
+    // Assess
+    expect(() => parseStageConfig(input, 'stages.dev')).toThrow(
+      /stages\.dev\.slack\.webhooks\.0\.webhookSecretArn: must be a Secrets Manager secret ARN/,
+    );
+  });
+
+  it('requires one availability zone per subnet when a VPC is configured', () => {
+    // Prepare
+    const input = {
+      ...(STAGES.dev as object),
+      vpc: { vpcId: 'vpc-0abc', availabilityZones: ['eu-west-1a'], privateSubnetIds: ['subnet-01', 'subnet-02'] },
+    };
+
+    // Assess
+    expect(() => parseStageConfig(input, 'stages.dev')).toThrow(/stages\.dev\.vpc: availabilityZones and privateSubnetIds/);
+  });
+});

@@ -1,0 +1,39 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type SynthesizedStack, synthesizeStack } from '../support/synth';
+
+type Resource = { Properties: Record<string, unknown>; DeletionPolicy?: string };
+
+describe('the production stack', () => {
+  let synthesized: SynthesizedStack;
+
+  beforeAll(() => {
+    synthesized = synthesizeStack('production');
+  });
+  afterAll(() => synthesized?.cleanup());
+
+  it('passes cdk-nag AwsSolutions', () => {
+    expect(synthesized.validationReport.pluginReports).toEqual([]);
+  });
+
+  it('keeps the key and every log group when the stack is deleted', () => {
+    const retained = [
+      ...Object.values(synthesized.template.findResources('AWS::Logs::LogGroup') as Record<string, Resource>),
+      ...Object.values(synthesized.template.findResources('AWS::KMS::Key') as Record<string, Resource>),
+    ];
+    for (const resource of retained) expect(resource.DeletionPolicy).toBe('Retain');
+  });
+
+  it('keeps logs for the production retention and at the production level', () => {
+    synthesized.template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 90 });
+    synthesized.template.allResourcesProperties('AWS::Lambda::Function', {
+      LoggingConfig: { LogFormat: 'JSON', SystemLogLevel: 'WARN', ApplicationLogLevel: 'WARN' },
+    });
+  });
+
+  it('does not let anyone call the test error anonymously', () => {
+    synthesized.template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+      RouteKey: 'POST /api/trigger-test-error',
+      AuthorizationType: 'AWS_IAM',
+    });
+  });
+});

@@ -1,0 +1,134 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadStageConfig } from '../../lib/config';
+import { stackIdFor } from '../../lib/signupflow-monitoring-stack';
+import { type SynthesizedStack, synthesizeStack } from '../support/synth';
+
+type Resource = { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string };
+
+describe('the dev stack', () => {
+  let synthesized: SynthesizedStack;
+  const resourcesOf = (type: string) =>
+    Object.entries(synthesized.template.findResources(type) as Record<string, Resource>);
+
+  beforeAll(() => {
+    synthesized = synthesizeStack('dev');
+  });
+  afterAll(() => synthesized?.cleanup());
+
+  it('has an id that starts with SignUpFlowMonitoring', () => {
+    expect(synthesized.stack.stackName).toBe(stackIdFor(loadStageConfig('dev')));
+    expect(synthesized.stack.stackName).toMatch(/^SignUpFlowMonitoring/);
+  });
+
+  it('passes cdk-nag AwsSolutions with every finding fixed or acknowledged', () => {
+    expect(synthesized.validationReport.pluginReports).toEqual([]);
+  });
+
+  it('encrypts every log group with the monitoring key and gives it the stage retention', () => {
+    const logGroups = resourcesOf('AWS::Logs::LogGroup');
+    const [keyId] = Object.keys(synthesized.template.findResources('AWS::KMS::Key'));
+
+    expect(logGroups.length).toBeGreaterThanOrEqual(2);
+    for (const [, logGroup] of logGroups) {
+      expect(logGroup.Properties.KmsKeyId).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
+      expect(logGroup.Properties.RetentionInDays).toBe(14);
+      expect(logGroup.DeletionPolicy).toBe('Delete');
+    }
+  });
+
+  it('rotates the key', () => {
+    synthesized.template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+  });
+
+  it('lets CloudWatch Logs of this region and account use the key', () => {
+    synthesized.template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'AllowCloudWatchLogsOfThisAccountAndRegion',
+            Principal: { Service: { 'Fn::Join': ['', ['logs.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } },
+            Action: Match.arrayWith(['kms:Encrypt*', 'kms:GenerateDataKey*']),
+            Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': Match.anyValue() } },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('lets CloudWatch alarms publish to topics encrypted with the key', () => {
+    synthesized.template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('runs every function on arm64 and the newest Node.js runtime, traced, with JSON logs and WARN system logs', () => {
+    const functions = resourcesOf('AWS::Lambda::Function');
+
+    expect(functions.length).toBeGreaterThanOrEqual(1);
+    for (const [, fn] of functions) {
+      expect(fn.Properties).toMatchObject({
+        Architectures: ['arm64'],
+        Runtime: 'nodejs24.x',
+        Handler: 'index.handler',
+        TracingConfig: { Mode: 'Active' },
+        LoggingConfig: { LogFormat: 'JSON', SystemLogLevel: 'WARN', ApplicationLogLevel: 'DEBUG' },
+      });
+    }
+  });
+
+  it('gives every function the Powertools and Sentry environment', () => {
+    for (const [, fn] of resourcesOf('AWS::Lambda::Function')) {
+      expect((fn.Properties.Environment as { Variables: Record<string, string> }).Variables).toMatchObject({
+        POWERTOOLS_SERVICE_NAME: 'signupflow',
+        POWERTOOLS_METRICS_NAMESPACE: 'SignUpFlow/dev',
+        LOG_LEVEL: 'DEBUG',
+        SENTRY_ENVIRONMENT: 'development',
+        GIT_COMMIT_SHA: expect.any(String),
+      });
+    }
+  });
+
+  it('gives every function its errors, throttles and p99 duration alarms', () => {
+    const alarms = resourcesOf('AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties);
+    for (const [id, fn] of resourcesOf('AWS::Lambda::Function')) {
+      const timeoutMs = (fn.Properties.Timeout as number) * 1_000;
+      const ofFunction = alarms.filter((alarm) =>
+        JSON.stringify(alarm.Dimensions ?? []).includes(`"Ref":"${id}"`),
+      );
+      expect(ofFunction.map((alarm) => alarm.MetricName).sort()).toEqual(
+        expect.arrayContaining(['Duration', 'Errors', 'Throttles']),
+      );
+      expect(ofFunction.find((alarm) => alarm.MetricName === 'Duration')).toMatchObject({
+        ExtendedStatistic: 'p99',
+        Threshold: timeoutMs * 0.8,
+      });
+    }
+  });
+
+  it('attaches no AWS-managed policy to a function role', () => {
+    for (const [, role] of resourcesOf('AWS::IAM::Role')) {
+      expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    }
+  });
+
+  it('serves the API on an HTTP API with throttling and access logs', () => {
+    synthesized.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+      AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('requestId') },
+    });
+    synthesized.template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'GET /api/events' });
+    synthesized.template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+      RouteKey: 'POST /api/trigger-test-error',
+      AuthorizationType: 'NONE',
+    });
+  });
+});

@@ -1,0 +1,45 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Template } from 'aws-cdk-lib/assertions';
+import { createApp } from '../../lib/app';
+import type { SignUpFlowMonitoringStack } from '../../lib/signupflow-monitoring-stack';
+
+const CDK_JSON = path.resolve(__dirname, '..', '..', 'cdk.json');
+
+/** cdk.json's context: `new App()` does not read cdk.json, and without its feature flags templates differ. */
+export function cdkJsonContext(): Record<string, unknown> {
+  return JSON.parse(readFileSync(CDK_JSON, 'utf8')).context;
+}
+
+export interface SynthesizedStack {
+  stack: SignUpFlowMonitoringStack;
+  template: Template;
+  validationReport: { pluginReports: unknown[] };
+  cleanup(): void;
+}
+
+/**
+ * The app as `cdk synth` builds it (cdk.json's context, cdk-nag's checks), for one stage, without bundling
+ * the functions. Throws when cdk-nag reports an unacknowledged finding.
+ */
+export function synthesizeStack(stage = 'dev', context: Record<string, unknown> = {}): SynthesizedStack {
+  const outdir = mkdtempSync(path.join(os.tmpdir(), 'signupflow-synth-'));
+  const { app, stack } = createApp({
+    outdir,
+    context: { ...cdkJsonContext(), stage, 'aws:cdk:bundling-stacks': [], ...context },
+  });
+  try {
+    app.synth();
+  } catch (error) {
+    rmSync(outdir, { recursive: true, force: true });
+    throw error;
+  }
+  const validationReport = JSON.parse(readFileSync(path.join(outdir, 'validation-report.json'), 'utf8'));
+  return {
+    stack,
+    template: Template.fromStack(stack),
+    validationReport,
+    cleanup: () => rmSync(outdir, { recursive: true, force: true }),
+  };
+}
