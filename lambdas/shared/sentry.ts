@@ -70,6 +70,7 @@ export async function reportError(error: unknown, context: ErrorContext): Promis
         method: context.method,
         request_id: context.requestId,
         function_name: context.functionName,
+        stage: process.env.STAGE,
       },
       contexts: { request: { route: context.route, method: context.method, request_id: context.requestId } },
     });

@@ -24,6 +24,7 @@ describe('errors reported to Sentry', () => {
     vi.stubEnv('POWERTOOLS_METRICS_NAMESPACE', 'SignUpFlow/test');
     vi.stubEnv('SENTRY_ENVIRONMENT', 'staging');
     vi.stubEnv('GIT_COMMIT_SHA', '0a1b2c3d');
+    vi.stubEnv('STAGE', 'staging');
     shared = await import('../../../lambdas/shared/with-observability');
     sentry = await import('../../../lambdas/shared/sentry');
   });
@@ -57,6 +58,7 @@ describe('errors reported to Sentry', () => {
         method: 'GET',
         request_id: event.requestContext.requestId,
         function_name: 'signupflow-api',
+        stage: 'staging',
       }),
     });
   });
