@@ -7,8 +7,10 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { StageConfig } from './config';
+import type { DatabaseAccess } from './database-access';
 import { createEncryptedLogGroup } from './encrypted-log-group';
 import { ObservedFunction } from './observed-function';
+import type { VpcPlacement } from './vpc-placement';
 
 /**
  * The fields of an access log line that people use, and nothing else: about 150 bytes a request instead of
@@ -26,6 +28,8 @@ export const ACCESS_LOG_FIELDS = {
 export interface SignUpFlowApiProps {
   config: StageConfig;
   key: kms.IKey;
+  database: DatabaseAccess;
+  vpcPlacement?: VpcPlacement;
 }
 
 /** The HTTP API with access logs and throttling, and SignUpFlow's `/api/*` routes. */
@@ -37,7 +41,7 @@ export class SignUpFlowApi extends Construct {
 
   constructor(scope: Construct, id: string, props: SignUpFlowApiProps) {
     super(scope, id);
-    const { config, key } = props;
+    const { config, key, database } = props;
 
     this.httpApi = new apigw.HttpApi(this, 'HttpApi', {
       apiName: `${config.serviceName}-${config.stage}`,
@@ -62,8 +66,10 @@ export class SignUpFlowApi extends Construct {
       functionDir: 'api',
       description: 'SignUpFlow API: events of an organisation, and the test error',
       timeout: Duration.seconds(10),
-      environment: { TEST_ERROR_ROUTE: config.api.testErrorRoute },
+      environment: { ...database.environment, TEST_ERROR_ROUTE: config.api.testErrorRoute },
+      vpcPlacement: props.vpcPlacement,
     });
+    database.grantRead(this.apiFunction);
     const integration = new HttpLambdaIntegration('ApiIntegration', this.apiFunction);
 
     const [listEvents] = this.httpApi.addRoutes({

@@ -1,8 +1,10 @@
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { StageConfig } from './config';
+import { DatabaseAccess } from './database-access';
 import { MonitoringKey } from './monitoring-key';
 import { SignUpFlowApi } from './signupflow-api';
+import { createVpcPlacement } from './vpc-placement';
 
 export interface SignUpFlowMonitoringStackProps extends StackProps {
   config: StageConfig;
@@ -21,6 +23,15 @@ export class SignUpFlowMonitoringStack extends Stack {
     super(scope, id, props);
     const { config } = props;
     this.key = new MonitoringKey(this, 'MonitoringKey', { config });
-    this.api = new SignUpFlowApi(this, 'Api', { config, key: this.key.key });
+    const key = this.key.key;
+    const database = new DatabaseAccess(this, 'Database', { config, key });
+    const vpcPlacement = createVpcPlacement(this, config);
+    this.api = new SignUpFlowApi(this, 'Api', { config, key, database, vpcPlacement });
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.stage.url, description: 'Base URL of the HTTP API' });
+    new CfnOutput(this, 'DatabasePasswordSecretArn', {
+      value: database.passwordSecret.secretArn,
+      description: 'Secret holding the Postgres password (key "password") the functions use',
+    });
   }
 }

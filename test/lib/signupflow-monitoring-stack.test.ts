@@ -131,4 +131,34 @@ describe('the dev stack', () => {
       AuthorizationType: 'NONE',
     });
   });
+
+  it('gives the API function the database endpoint and the password secret by ARN, never the password', () => {
+    const [[secretId]] = resourcesOf('AWS::SecretsManager::Secret');
+    const [[, apiFunction]] = resourcesOf('AWS::Lambda::Function').filter(([id]) =>
+      id.startsWith('ApiApiFunction'),
+    );
+    expect(
+      (apiFunction?.Properties.Environment as { Variables: Record<string, unknown> }).Variables,
+    ).toMatchObject({
+      DATABASE_HOST: 'postgres.signupflow.internal',
+      DATABASE_PORT: '5432',
+      DATABASE_NAME: 'signupflow',
+      DATABASE_USER: 'signupflow_monitor',
+      DATABASE_PASSWORD_SECRET_ARN: { Ref: secretId },
+    });
+    synthesized.template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: Match.objectLike({ GenerateStringKey: 'password' }),
+      SecretString: Match.absent(),
+    });
+    synthesized.template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
+            Resource: { Ref: secretId },
+          }),
+        ]),
+      },
+    });
+  });
 });

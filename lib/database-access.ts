@@ -1,0 +1,58 @@
+import { Validations } from 'aws-cdk-lib';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import type { StageConfig } from './config';
+
+/**
+ * How functions reach SignUpFlow's Postgres: the endpoint as environment variables and the password in a
+ * Secrets Manager secret (key `password`) that only granted functions read. A stage that names no secret
+ * gets one with a random password, never in the template, for the database team to set or replace.
+ */
+export class DatabaseAccess extends Construct {
+  readonly passwordSecret: secretsmanager.ISecret;
+  readonly environment: Record<string, string>;
+
+  constructor(scope: Construct, id: string, props: { config: StageConfig; key: kms.IKey }) {
+    super(scope, id);
+    const { database, serviceName, stage } = props.config;
+
+    if (database.passwordSecretArn) {
+      this.passwordSecret = secretsmanager.Secret.fromSecretCompleteArn(
+        this,
+        'PasswordSecret',
+        database.passwordSecretArn,
+      );
+    } else {
+      const created = new secretsmanager.Secret(this, 'PasswordSecret', {
+        description: `Password of ${database.user} on ${database.host}/${database.name}, used by ${serviceName} monitoring (${stage})`,
+        encryptionKey: props.key,
+        generateSecretString: {
+          secretStringTemplate: JSON.stringify({ username: database.user }),
+          generateStringKey: 'password',
+          excludePunctuation: true,
+          passwordLength: 32,
+        },
+      });
+      Validations.of(created).acknowledge({
+        id: 'AwsSolutions-SMG4',
+        reason:
+          'The database user belongs to the SignUpFlow database, which rotates it (RDS-managed rotation); production stages set passwordSecretArn to that secret.',
+      });
+      this.passwordSecret = created;
+    }
+
+    this.environment = {
+      DATABASE_HOST: database.host,
+      DATABASE_PORT: String(database.port),
+      DATABASE_NAME: database.name,
+      DATABASE_USER: database.user,
+      DATABASE_PASSWORD_SECRET_ARN: this.passwordSecret.secretArn,
+    };
+  }
+
+  grantRead(grantee: iam.IGrantable): void {
+    this.passwordSecret.grantRead(grantee);
+  }
+}
