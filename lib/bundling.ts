@@ -15,6 +15,3 @@ export const ESM_REQUIRE_BANNER =
 export const EXTERNAL_MODULES = ['pg-native'];
 
 export const MAIN_FIELDS = ['module', 'main'];
-
-/** The functions of the stack: each is `lambdas/<name>/handler.ts` exporting `handler`. */
-export const FUNCTION_DIRS = ['api'] as const;

@@ -5,6 +5,9 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { StageConfig } from './config';
 
+/** Where Lambda's Node.js runtime keeps Amazon's CA certificates, RDS's included. */
+export const LAMBDA_CA_CERTS = '/var/runtime/ca-cert.pem';
+
 /**
  * How functions reach SignUpFlow's Postgres: the endpoint as environment variables and the password in a
  * Secrets Manager secret (key `password`) that only granted functions read. A stage that names no secret
@@ -49,6 +52,8 @@ export class DatabaseAccess extends Construct {
       DATABASE_NAME: database.name,
       DATABASE_USER: database.user,
       DATABASE_PASSWORD_SECRET_ARN: this.passwordSecret.secretArn,
+      // Lambda's Node.js runtimes trust Amazon's RDS certificates only when Node is pointed at them.
+      NODE_EXTRA_CA_CERTS: LAMBDA_CA_CERTS,
     };
   }
 

@@ -2,6 +2,7 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { StageConfig } from './config';
 import { DatabaseAccess } from './database-access';
+import { HealthCheck } from './health-check';
 import { MonitoringKey } from './monitoring-key';
 import { SignUpFlowApi } from './signupflow-api';
 import { createVpcPlacement } from './vpc-placement';
@@ -18,6 +19,7 @@ export function stackIdFor(config: StageConfig): string {
 export class SignUpFlowMonitoringStack extends Stack {
   readonly key: MonitoringKey;
   readonly api: SignUpFlowApi;
+  readonly health: HealthCheck;
 
   constructor(scope: Construct, id: string, props: SignUpFlowMonitoringStackProps) {
     super(scope, id, props);
@@ -27,6 +29,14 @@ export class SignUpFlowMonitoringStack extends Stack {
     const database = new DatabaseAccess(this, 'Database', { config, key });
     const vpcPlacement = createVpcPlacement(this, config);
     this.api = new SignUpFlowApi(this, 'Api', { config, key, database, vpcPlacement });
+    this.health = new HealthCheck(this, 'Health', {
+      config,
+      key,
+      httpApi: this.api.httpApi,
+      publicRoute: this.api.publicRoute.bind(this.api),
+      database,
+      vpcPlacement,
+    });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.stage.url, description: 'Base URL of the HTTP API' });
     new CfnOutput(this, 'DatabasePasswordSecretArn', {

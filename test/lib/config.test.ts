@@ -16,7 +16,9 @@ describe('stage configuration', () => {
   });
 
   it('names the accepted stages when an unknown one is asked for', () => {
-    expect(() => loadStageConfig('prod')).toThrow(/stage: got 'prod', expected one of dev, staging, production/);
+    expect(() => loadStageConfig('prod')).toThrow(
+      /stage: got 'prod', expected one of dev, staging, production/,
+    );
   });
 
   it('names the key and the accepted values of an invalid retention', () => {
@@ -36,7 +38,9 @@ describe('stage configuration', () => {
     const { logLevel: _omitted, ...input } = STAGES.dev as Record<string, unknown>;
 
     // Assess
-    expect(() => parseStageConfig(input, 'stages.dev')).toThrow(/stages\.dev\.logLevel: .*"DEBUG"\|"INFO"\|"WARN"\|"ERROR"/);
+    expect(() => parseStageConfig(input, 'stages.dev')).toThrow(
+      /stages\.dev\.logLevel: .*"DEBUG"\|"INFO"\|"WARN"\|"ERROR"/,
+    );
   });
 
   it('rejects an anonymous test-error route in a production stage', () => {
@@ -55,7 +59,10 @@ describe('stage configuration', () => {
     const dev = STAGES.dev as Record<string, Record<string, unknown>>;
     const input = {
       ...dev,
-      slack: { alertChannel: '#alerts', webhooks: [{ channel: '#alerts', webhookSecretArn: 'https://hooks.slack.com/services/T/B/x' }] },
+      slack: {
+        alertChannel: '#alerts',
+        webhooks: [{ channel: '#alerts', webhookSecretArn: 'https://hooks.slack.com/services/T/B/x' }],
+      },
     };
 
     // Assess
@@ -68,10 +75,16 @@ describe('stage configuration', () => {
     // Prepare
     const input = {
       ...(STAGES.dev as object),
-      vpc: { vpcId: 'vpc-0abc', availabilityZones: ['eu-west-1a'], privateSubnetIds: ['subnet-01', 'subnet-02'] },
+      vpc: {
+        vpcId: 'vpc-0abc',
+        availabilityZones: ['eu-west-1a'],
+        privateSubnetIds: ['subnet-01', 'subnet-02'],
+      },
     };
 
     // Assess
-    expect(() => parseStageConfig(input, 'stages.dev')).toThrow(/stages\.dev\.vpc: availabilityZones and privateSubnetIds/);
+    expect(() => parseStageConfig(input, 'stages.dev')).toThrow(
+      /stages\.dev\.vpc: availabilityZones and privateSubnetIds/,
+    );
   });
 });

@@ -1,0 +1,85 @@
+import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { type HttpResponse, isHttpApiEvent, json } from '../shared/http';
+import { logger } from '../shared/observability';
+import { aggregatedMetrics, withObservability } from '../shared/with-observability';
+import { environmentProbes } from './environment-probes';
+import {
+  HEALTH_JSON,
+  ietfBody,
+  ietfLiveBody,
+  liveBody,
+  quickStartBody,
+  wantsHealthJson,
+} from './health-body';
+import { checkHealth, type HealthReport } from './health-check';
+import { recordHealthMetrics } from './health-metrics';
+
+const release = process.env.GIT_COMMIT_SHA ?? 'unversioned';
+const startedAt = Date.now();
+const NO_STORE = { 'cache-control': 'no-store' };
+
+/** Every check, from HTTP or the schedule, leaves its metrics; the alarm depends on them. */
+async function check(): Promise<HealthReport> {
+  const report = await checkHealth(environmentProbes);
+  recordHealthMetrics(report, aggregatedMetrics);
+  if (!report.healthy) {
+    logger.warn('Health check failed', {
+      components: report.components
+        .filter((result) => !result.healthy)
+        .map(({ component, error, errorCode }) => ({ component, error, errorCode })),
+    });
+  }
+  return report;
+}
+
+function respond(status: number, body: unknown, ietf: boolean): HttpResponse {
+  return json(status, body, { ...NO_STORE, ...(ietf && { 'content-type': HEALTH_JSON }) });
+}
+
+type Route = (event: APIGatewayProxyEventV2) => Promise<HttpResponse>;
+
+const deepCheck: Route = async (event) => {
+  const ietf = wantsHealthJson(event.headers?.accept);
+  const report = await check();
+  const body = ietf ? ietfBody(report, release) : quickStartBody(report);
+  return respond(report.healthy ? 200 : 503, body, ietf);
+};
+
+const routes: Record<string, Route> = {
+  'GET /health': deepCheck,
+  'GET /ready': deepCheck,
+  'GET /live': async (event) => {
+    const uptimeSeconds = Math.round((Date.now() - startedAt) / 1_000);
+    const timestamp = new Date().toISOString();
+    const ietf = wantsHealthJson(event.headers?.accept);
+    const body = ietf
+      ? ietfLiveBody(release, uptimeSeconds, timestamp)
+      : liveBody(release, uptimeSeconds, timestamp);
+    return respond(200, body, ietf);
+  },
+};
+
+/** The scheduled probe: the same check, its metrics written at once so that every minute has a data point. */
+async function scheduledProbe(): Promise<{ status: string; components: Record<string, string> }> {
+  const report = await check();
+  aggregatedMetrics.flush();
+  const { status, components } = quickStartBody(report);
+  return {
+    status,
+    components: Object.fromEntries(
+      Object.entries(components).map(([name, result]) => [name, result.error ?? result.status]),
+    ),
+  };
+}
+
+export const handler = withObservability(async (event: unknown) => {
+  if (isHttpApiEvent(event)) {
+    const route = routes[event.routeKey];
+    return route ? route(event) : json(404, { message: 'Not found' }, NO_STORE);
+  }
+  if (EventBridgeSchema.safeParse(event).success) return scheduledProbe();
+  throw new Error(
+    'Unsupported event: expected an API Gateway HTTP API request or an EventBridge scheduled event',
+  );
+});

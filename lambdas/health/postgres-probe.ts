@@ -1,0 +1,97 @@
+import pg from 'pg';
+import { type Probe, SettingsError, UnexpectedReplyError } from './probe';
+
+export type PostgresSettingsProvider = () => Promise<pg.ClientConfig>;
+
+/**
+ * `SELECT 1` over one connection per environment. pg stalls `connect()` on a server that accepts TCP and
+ * never answers unless `connectionTimeoutMillis` is set; the driver's timeouts are set too, but the caller's
+ * hard timer is what bounds the check, and `reset()` destroys the socket so that nothing waits on it later.
+ */
+export class PostgresProbe implements Probe {
+  readonly component = 'database';
+  readonly timeoutMs: number;
+  readonly #settings: PostgresSettingsProvider;
+  #client: pg.Client | undefined;
+  #connection: Promise<pg.Client> | undefined;
+  #inFlight: Promise<void> | undefined;
+
+  constructor(settings: PostgresSettingsProvider, timeoutMs: number) {
+    this.#settings = settings;
+    this.timeoutMs = timeoutMs;
+  }
+
+  /**
+   * Concurrent checks (the local server, a burst of probes) share the one in flight: a pg client runs one
+   * query at a time, and one `SELECT 1` answers for all of them.
+   */
+  check(): Promise<void> {
+    if (this.#inFlight) return this.#inFlight;
+    const inFlight = this.#checkOnce().finally(() => {
+      if (this.#inFlight === inFlight) this.#inFlight = undefined;
+    });
+    this.#inFlight = inFlight;
+    return inFlight;
+  }
+
+  async #checkOnce(): Promise<void> {
+    const client = await this.#connected();
+    const { rows } = await client.query<{ ok: number }>('SELECT 1 AS ok');
+    if (rows.length !== 1 || rows[0]?.ok !== 1)
+      throw new UnexpectedReplyError('SELECT 1 returned another row');
+  }
+
+  reset(): void {
+    const client = this.#client;
+    this.#client = undefined;
+    this.#connection = undefined;
+    this.#inFlight = undefined;
+    if (client) destroy(client);
+  }
+
+  /** For tests and the local server: closes the connection for good. */
+  close(): void {
+    this.reset();
+  }
+
+  #connected(): Promise<pg.Client> {
+    if (this.#connection) return this.#connection;
+    const connection = this.#connect();
+    this.#connection = connection;
+    connection.catch(() => {
+      if (this.#connection === connection) this.reset();
+    });
+    return connection;
+  }
+
+  async #connect(): Promise<pg.Client> {
+    let settings: pg.ClientConfig;
+    try {
+      settings = await this.#settings();
+    } catch (error) {
+      throw new SettingsError('The database connection settings are unavailable', { cause: error });
+    }
+    const client = new pg.Client({
+      ...settings,
+      application_name: 'signupflow-health',
+      connectionTimeoutMillis: this.timeoutMs,
+      query_timeout: this.timeoutMs,
+      keepAlive: true,
+    });
+    this.#client = client;
+    // A connection that fails while idle (server restart, network) must not crash the environment.
+    const discard = () => {
+      if (this.#client === client) this.reset();
+    };
+    client.on('error', discard);
+    client.on('end', discard);
+    await client.connect();
+    return client;
+  }
+}
+
+function destroy(client: pg.Client): void {
+  const internals = client as unknown as { connection?: { stream?: { destroy(): void } } };
+  internals.connection?.stream?.destroy();
+  client.end().catch(() => undefined);
+}

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+
+type Env = Record<string, string | undefined>;
+
+export interface HealthSettings {
+  /** The whole check never runs longer than this (HEALTH_CHECK_TIMEOUT, seconds in the environment). */
+  totalTimeoutMs: number;
+  databaseTimeoutMs: number;
+  redisTimeoutMs: number;
+}
+
+export const DEFAULT_HEALTH_SETTINGS: HealthSettings = {
+  totalTimeoutMs: 3_000,
+  databaseTimeoutMs: 2_000,
+  redisTimeoutMs: 1_000,
+};
+
+const positive = z.coerce.number().positive().finite();
+
+const schema = z.object({
+  HEALTH_CHECK_TIMEOUT: positive.optional(),
+  HEALTH_DATABASE_TIMEOUT_MS: positive.optional(),
+  HEALTH_REDIS_TIMEOUT_MS: positive.optional(),
+});
+
+/**
+ * The timeouts of the check, from the environment. A component's timer never exceeds the whole check's, so
+ * the probes, which run concurrently, finish within HEALTH_CHECK_TIMEOUT. An invalid value is a deployment
+ * mistake: it fails loudly at cold start instead of silently probing without a bound.
+ */
+export function healthSettings(env: Env = process.env): HealthSettings {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const names = parsed.error.issues.map((issue) => issue.path.join('.')).join(', ');
+    throw new Error(`Invalid health check timeout settings: ${names} must be positive numbers`);
+  }
+  const totalTimeoutMs = (parsed.data.HEALTH_CHECK_TIMEOUT ?? 3) * 1_000;
+  return {
+    totalTimeoutMs,
+    databaseTimeoutMs: Math.min(parsed.data.HEALTH_DATABASE_TIMEOUT_MS ?? 2_000, totalTimeoutMs),
+    redisTimeoutMs: Math.min(parsed.data.HEALTH_REDIS_TIMEOUT_MS ?? 1_000, totalTimeoutMs),
+  };
+}

@@ -1,0 +1,118 @@
+import { Duration } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import type { StageConfig } from './config';
+import type { DatabaseAccess } from './database-access';
+import { metricsNamespace, ObservedFunction } from './observed-function';
+import type { VpcPlacement } from './vpc-placement';
+
+/** Seconds the function's timeout leaves above HEALTH_CHECK_TIMEOUT: cold start, secret read, EMF flush. */
+export const HEALTH_FUNCTION_HEADROOM_SECONDS = 4;
+
+/** Must match `lambdas/health/health-metrics.ts`. */
+export const HEALTHY_METRIC = 'health_check_healthy';
+export const HEALTH_COMPONENTS = ['database', 'redis'] as const;
+
+export interface HealthCheckProps {
+  config: StageConfig;
+  key: kms.IKey;
+  httpApi: apigw.HttpApi;
+  /** Marks a route as deliberately anonymous (`SignUpFlowApi.publicRoute`). */
+  publicRoute: (route: apigw.HttpRoute | undefined, reason: string) => void;
+  /** The endpoint and password secret of Postgres, shared with the API function. */
+  database: DatabaseAccess;
+  /** Where the functions that reach Postgres and Redis run, when the stage configures a VPC. */
+  vpcPlacement?: VpcPlacement;
+}
+
+/**
+ * GET /health, /ready and /live on the HTTP API, served by the health function; a probe every minute; and
+ * one alarm per component that fires when it was unhealthy in 3 of the last 5 minutes.
+ */
+export class HealthCheck extends Construct {
+  readonly healthFunction: ObservedFunction;
+  readonly routes: apigw.HttpRoute[];
+  readonly schedule: events.Rule;
+  /** One per component: `<service>-<stage>-health-database`, `...-health-redis`. */
+  readonly componentAlarms: cloudwatch.Alarm[];
+  /** The component alarms and the function's own (errors, throttles, duration). */
+  readonly alarms: cloudwatch.Alarm[];
+
+  constructor(scope: Construct, id: string, props: HealthCheckProps) {
+    super(scope, id);
+    const { config, key, database } = props;
+
+    this.healthFunction = new ObservedFunction(this, 'HealthFunction', {
+      config,
+      key,
+      functionDir: 'health',
+      description: 'SignUpFlow health checks: /health, /ready and /live, and the probe every minute',
+      timeout: Duration.seconds(Math.ceil(config.health.timeoutSeconds) + HEALTH_FUNCTION_HEADROOM_SECONDS),
+      environment: {
+        ...database.environment,
+        REDIS_HOST: config.redis.host,
+        REDIS_PORT: String(config.redis.port),
+        REDIS_TLS: String(config.redis.tls),
+        HEALTH_CHECK_TIMEOUT: String(config.health.timeoutSeconds),
+        HEALTH_DATABASE_TIMEOUT_MS: String(config.health.databaseTimeoutMs),
+        HEALTH_REDIS_TIMEOUT_MS: String(config.health.redisTimeoutMs),
+      },
+      vpcPlacement: props.vpcPlacement,
+    });
+    database.grantRead(this.healthFunction);
+
+    const integration = new HttpLambdaIntegration('HealthIntegration', this.healthFunction);
+    const reasons: Record<string, string> = {
+      '/health': 'Load balancers and on-call staff call /health without credentials; it reveals no data.',
+      '/ready': 'Deployment tooling probes /ready without credentials during rollouts; it reveals no data.',
+      '/live': 'Load balancers probe /live without credentials; it answers without touching any dependency.',
+    };
+    this.routes = Object.entries(reasons).map(([path, reason]) => {
+      const [route] = props.httpApi.addRoutes({ path, methods: [apigw.HttpMethod.GET], integration });
+      props.publicRoute(route, reason);
+      return route as apigw.HttpRoute;
+    });
+
+    this.schedule = new events.Rule(this, 'ProbeSchedule', {
+      description: 'Runs the health check every minute so that its metrics exist without traffic',
+      schedule: events.Schedule.rate(Duration.minutes(1)),
+      // A missed probe is replaced by the next one a minute later: retrying an old one adds nothing.
+      targets: [
+        new targets.LambdaFunction(this.healthFunction, {
+          retryAttempts: 0,
+          maxEventAge: Duration.minutes(1),
+        }),
+      ],
+    });
+
+    this.componentAlarms = HEALTH_COMPONENTS.map((component) => componentAlarm(this, config, component));
+    this.alarms = [...this.componentAlarms, ...this.healthFunction.alarms];
+  }
+}
+
+function componentAlarm(scope: Construct, config: StageConfig, component: string): cloudwatch.Alarm {
+  const alarmName = `${config.serviceName}-${config.stage}-health-${component}`;
+  return new cloudwatch.Alarm(scope, `${component === 'database' ? 'Database' : 'Redis'}UnhealthyAlarm`, {
+    alarmName,
+    alarmDescription:
+      `${component} failed the health check in at least 3 of the last 5 minutes (GET /health shows the error category). ` +
+      'No data counts as failing: the probe runs every minute, so silence means the health function itself is broken.',
+    metric: new cloudwatch.Metric({
+      namespace: metricsNamespace(config),
+      metricName: HEALTHY_METRIC,
+      dimensionsMap: { service: config.serviceName, component },
+      statistic: cloudwatch.Stats.MINIMUM,
+      period: Duration.minutes(1),
+    }),
+    threshold: 1,
+    comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+    evaluationPeriods: 5,
+    datapointsToAlarm: 3,
+    treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+  });
+}
