@@ -1,5 +1,6 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { Alerting } from './alerting';
 import type { StageConfig } from './config';
 import { DatabaseAccess } from './database-access';
 import { HealthCheck } from './health-check';
@@ -20,12 +21,15 @@ export class SignUpFlowMonitoringStack extends Stack {
   readonly key: MonitoringKey;
   readonly api: SignUpFlowApi;
   readonly health: HealthCheck;
+  readonly alerting: Alerting;
 
   constructor(scope: Construct, id: string, props: SignUpFlowMonitoringStackProps) {
     super(scope, id, props);
     const { config } = props;
     this.key = new MonitoringKey(this, 'MonitoringKey', { config });
     const key = this.key.key;
+    this.alerting = new Alerting(this, 'Alerting', { config, key });
+    this.alerting.notifyOnEveryAlarm(this);
     const database = new DatabaseAccess(this, 'Database', { config, key });
     const vpcPlacement = createVpcPlacement(this, config);
     this.api = new SignUpFlowApi(this, 'Api', { config, key, database, vpcPlacement });
@@ -39,6 +43,18 @@ export class SignUpFlowMonitoringStack extends Stack {
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.stage.url, description: 'Base URL of the HTTP API' });
+    new CfnOutput(this, 'AlertTopicArn', {
+      value: this.alerting.topic.topicArn,
+      description: 'SNS topic the alert evaluator and every alarm publish to',
+    });
+    new CfnOutput(this, 'NotifierDeadLetterQueueUrl', {
+      value: this.alerting.deadLetterQueue.queueUrl,
+      description: 'Alerts that could not be delivered to Slack (docs/runbook.md)',
+    });
+    new CfnOutput(this, 'SlackNotifierFunctionName', {
+      value: this.alerting.notifier.functionName,
+      description: 'The Slack notifier, invoked directly to redrive dead letters',
+    });
     new CfnOutput(this, 'DatabasePasswordSecretArn', {
       value: database.passwordSecret.secretArn,
       description: 'Secret holding the Postgres password (key "password") the functions use',

@@ -4,8 +4,9 @@
  */
 export const REDACTED = '[REDACTED]';
 
-const SENSITIVE_KEY =
-  /authorization|cookie|passw(or)?d|secret|token|api[-_]?key|dsn|webhook|credential|private[-_]?key|connection[-_]?string/i;
+const SENSITIVE_WORDS =
+  'authorization|cookie|passw(?:or)?d|secret|token|api[-_]?key|dsn|webhook|credential|private[-_]?key|connection[-_]?string';
+const SENSITIVE_KEY = new RegExp(SENSITIVE_WORDS, 'i');
 
 /**
  * Each alternative is one kind of secret found inside free text. The order matters: credentials inside a URL
@@ -14,7 +15,6 @@ const SENSITIVE_KEY =
 const SENSITIVE_TEXT = new RegExp(
   [
     /(?<urlScheme>\b[a-z][a-z0-9+.-]*:\/\/)[^\s/:@]+:[^\s/@]+@/,
-    /(?<assignedKey>\b(?:passw(?:or)?d|pwd|secret|token|api[-_]?key)\b["']?\s*[=:]\s*)["']?[^\s"'&,;]+/,
     /https:\/\/hooks\.slack(?:-gov)?\.com\/[A-Za-z0-9_/-]+/,
     /\b(?<authScheme>Bearer|Basic)\s+[A-Za-z0-9\-._~+/]+=*/,
     /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/,
@@ -29,13 +29,33 @@ export function isSensitiveKey(key: string): boolean {
   return SENSITIVE_KEY.test(key);
 }
 
+/**
+ * `key: value`, `key=value`, `"key": "value"` inside free text (query strings, JSON that did not parse,
+ * messages such as `retry with password=...`); the value quoted or up to the next separator.
+ */
+const KEY_VALUE = new RegExp(
+  `(["']?)([\\w.-]*(?:${SENSITIVE_WORDS})[\\w.-]*)\\1(\\s*[:=]\\s*)(?:"[^"]*"|'[^']*'|[^\\s"',;&}]+)`,
+  'gi',
+);
+
+/**
+ * Secrets recognised by their look go first, so that `Authorization: Bearer <token>` loses the token and not
+ * only the word `Bearer`; then the values of sensitive keys.
+ */
 export function scrubText(text: string): string {
-  return text.replace(SENSITIVE_TEXT, (_match, ...args: unknown[]) => {
-    const groups = args.at(-1) as { urlScheme?: string; assignedKey?: string; authScheme?: string };
+  const withoutPatterns = text.replace(SENSITIVE_TEXT, (_match, ...args: unknown[]) => {
+    const groups = args.at(-1) as { urlScheme?: string; authScheme?: string };
     if (groups.urlScheme) return `${groups.urlScheme}${REDACTED}@`;
-    if (groups.assignedKey) return `${groups.assignedKey}${REDACTED}`;
     if (groups.authScheme) return `${groups.authScheme} ${REDACTED}`;
     return REDACTED;
+  });
+  return redactKeyValues(withoutPatterns);
+}
+
+/** Values of sensitive keys written into text; the quotes go with the value. */
+function redactKeyValues(text: string): string {
+  return text.replace(KEY_VALUE, (_match, keyQuote: string, key: string, separator: string) => {
+    return `${keyQuote}${key}${keyQuote}${separator}${REDACTED}`;
   });
 }
 

@@ -3,7 +3,8 @@ import pg from 'pg';
 import { applyMigrations } from '../../scripts/migrations';
 
 /** The server the tests use; the database in it is only used to create and drop one database per file. */
-export const TEST_POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const TEST_POSTGRES_URL =
+  process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export interface TestDatabase {
   url: string;

@@ -21,7 +21,8 @@ export async function startSentryStandIn(): Promise<SentryStandIn> {
   const envelopes: SentryEnvelope[] = [];
   const server = createServer(async (request, response) => {
     const body = await readBody(request);
-    if (request.method === 'POST' && request.url?.startsWith('/api/1/envelope/')) envelopes.push(parseEnvelope(body));
+    if (request.method === 'POST' && request.url?.startsWith('/api/1/envelope/'))
+      envelopes.push(parseEnvelope(body));
     response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -4,13 +4,40 @@ import { SECRETS } from '../../fixtures/secrets';
 
 describe('scrubText', () => {
   it.each([
-    ['a bearer token', `Authorization: Bearer ${SECRETS.bearerToken}`, `Authorization: Bearer ${REDACTED}`],
+    [
+      'a bearer token',
+      `Authorization: Bearer ${SECRETS.bearerToken}`,
+      `Authorization: ${REDACTED} ${REDACTED}`,
+    ],
+    [
+      'a bearer token without its header',
+      `retrying Bearer ${SECRETS.bearerToken}`,
+      `retrying Bearer ${REDACTED}`,
+    ],
     ['a JWT', `session ${SECRETS.jwt} expired`, `session ${REDACTED} expired`],
     ['a Slack webhook URL', `posting to ${SECRETS.slackWebhookUrl} failed`, `posting to ${REDACTED} failed`],
     ['an e-mail address', `sign-up by ${SECRETS.email} accepted`, `sign-up by ${REDACTED} accepted`],
-    ['credentials in a URL', 'postgres://app:s3cr3t@db.internal:5432/app', `postgres://${REDACTED}@db.internal:5432/app`],
-    ['an assigned password', `retry with password=${SECRETS.password} now`, `retry with password=${REDACTED} now`],
+    [
+      'credentials in a URL',
+      'postgres://app:s3cr3t@db.internal:5432/app',
+      `postgres://${REDACTED}@db.internal:5432/app`,
+    ],
+    [
+      'an assigned password',
+      `retry with password=${SECRETS.password} now`,
+      `retry with password=${REDACTED} now`,
+    ],
     ['a token in a query string', '/callback?token=abc123&page=2', `/callback?token=${REDACTED}&page=2`],
+    [
+      'a quoted secret in JSON that did not parse',
+      '{"db_password": "hunter2", "x',
+      `{"db_password": ${REDACTED}, "x`,
+    ],
+    [
+      'a secret after a colon',
+      `client_secret: ${SECRETS.password} given`,
+      `client_secret: ${REDACTED} given`,
+    ],
   ])('redacts %s', (_kind, text, expected) => {
     expect(scrubText(text)).toBe(expected);
   });
@@ -25,7 +52,13 @@ describe('scrub', () => {
   it('replaces values under sensitive keys whatever their case or nesting', () => {
     // Prepare
     const input = {
-      headers: { Authorization: 'anything', Cookie: 'sid=1', 'Set-Cookie': ['a=b'], 'x-api-key': 'k', accept: '*/*' },
+      headers: {
+        Authorization: 'anything',
+        Cookie: 'sid=1',
+        'Set-Cookie': ['a=b'],
+        'x-api-key': 'k',
+        accept: '*/*',
+      },
       user: { password: 'p', name: 'Jane', credentials: { user: 'u' } },
       config: { sentryDsn: 'https://k@o.ingest.sentry.io/1', slack_webhook: 'x', client_secret: 's' },
     };
@@ -35,7 +68,13 @@ describe('scrub', () => {
 
     // Assess
     expect(scrubbed).toEqual({
-      headers: { Authorization: REDACTED, Cookie: REDACTED, 'Set-Cookie': REDACTED, 'x-api-key': REDACTED, accept: '*/*' },
+      headers: {
+        Authorization: REDACTED,
+        Cookie: REDACTED,
+        'Set-Cookie': REDACTED,
+        'x-api-key': REDACTED,
+        accept: '*/*',
+      },
       user: { password: REDACTED, name: 'Jane', credentials: REDACTED },
       config: { sentryDsn: REDACTED, slack_webhook: REDACTED, client_secret: REDACTED },
     });
@@ -65,6 +104,10 @@ describe('scrubReplacer', () => {
     const text = JSON.stringify(log, scrubReplacer);
 
     // Assess
-    expect(JSON.parse(text)).toEqual({ message: `token for ${REDACTED}`, token: REDACTED, nested: { apiKey: REDACTED } });
+    expect(JSON.parse(text)).toEqual({
+      message: `token for ${REDACTED}`,
+      token: REDACTED,
+      nested: { apiKey: REDACTED },
+    });
   });
 });

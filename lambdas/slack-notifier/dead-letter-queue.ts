@@ -1,0 +1,48 @@
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { DeadLetter } from './notify';
+
+/** SQS accepts messages up to 1 MiB; the queue is created with that maximum. */
+export const MAX_DEAD_LETTER_BYTES = 1_048_576;
+
+/** Short timeouts: the dead-letter send runs in the time the delivery budget leaves before the Lambda timeout. */
+const sqs = new SQSClient({
+  maxAttempts: 3,
+  requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000 },
+});
+
+export class DeadLetterError extends Error {
+  override name = 'DeadLetterError';
+}
+
+/** Queues a dead letter; rejects when it could not be queued, so that the invocation fails and is retried. */
+export async function sendDeadLetter(queueUrl: string | undefined, letter: DeadLetter): Promise<void> {
+  if (!queueUrl) throw new DeadLetterError('NOTIFIER_DLQ_URL is not set: the message could not be queued');
+  try {
+    await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: queueUrl,
+        MessageBody: serialise(letter),
+        MessageAttributes: {
+          reason: { DataType: 'String', StringValue: letter.reason },
+          ...(letter.slackError && { slackError: { DataType: 'String', StringValue: letter.slackError } }),
+        },
+      }),
+    );
+  } catch (error) {
+    throw new DeadLetterError(`the dead-letter queue refused the message (${(error as Error).name})`);
+  }
+}
+
+/**
+ * JSON escaping can grow a 256 KB SNS message past SQS's limit; the original message is then kept as base64
+ * (a third larger, never more), so that it can still be published again byte for byte.
+ */
+export function serialise(letter: DeadLetter): string {
+  const body = JSON.stringify(letter);
+  if (Buffer.byteLength(body) <= MAX_DEAD_LETTER_BYTES || !('message' in letter.original)) return body;
+  const { message, ...rest } = letter.original;
+  return JSON.stringify({
+    ...letter,
+    original: { ...rest, messageBase64: Buffer.from(message).toString('base64') },
+  });
+}

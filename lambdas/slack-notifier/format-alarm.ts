@@ -1,0 +1,98 @@
+import {
+  type AlarmState,
+  alarmConsoleUrl,
+  alarmNameFromArn,
+  type CloudWatchAlarm,
+  describeTrigger,
+  isCompositeAlarm,
+  parseAlarmArn,
+  parseCloudWatchTime,
+} from './cloudwatch-alarm';
+import { ALARM_LOOK, slackDate, utc } from './presentation';
+import { type Block, escapeMrkdwn, mrkdwn, plain, type SlackMessage, type TextObject } from './slack-message';
+
+export interface Footer {
+  service: string;
+  stage: string;
+}
+
+/** A CloudWatch alarm (metric or composite): state colour, reason, metric and threshold in words, console link. */
+export function formatAlarm(alarm: CloudWatchAlarm, footer: Footer): SlackMessage {
+  const look = ALARM_LOOK[alarm.NewStateValue as AlarmState];
+  const composite = isCompositeAlarm(alarm);
+  const title = `${look.emoji} ${look.label}: ${alarm.AlarmName}${composite ? ' (composite)' : ''}`;
+  const arn = parseAlarmArn(alarm.AlarmArn);
+  const region = arn?.region ?? alarm.Region ?? 'unknown region';
+  const regionName = alarm.Region && alarm.Region !== region ? ` (${alarm.Region})` : '';
+  const changedAt = parseCloudWatchTime(alarm.StateChangeTime);
+  const consoleUrl = alarmConsoleUrl(alarm);
+  const condition = composite ? (alarm.AlarmRule ?? undefined) : describeTrigger(alarm.Trigger);
+  const reason = alarm.NewStateReason ?? 'No reason given.';
+
+  const summary = `${title}: ${reason}`;
+  const fields: TextObject[] = [
+    mrkdwn(`*State*\n${escapeMrkdwn(alarm.OldStateValue ?? '?')} → ${alarm.NewStateValue}`),
+    mrkdwn(`*Time*\n${changedAt ? slackDate(changedAt) : escapeMrkdwn(alarm.StateChangeTime)}`),
+    mrkdwn(`*Account*\n${escapeMrkdwn(alarm.AWSAccountId)}`),
+    mrkdwn(`*Region*\n${escapeMrkdwn(`${region}${regionName}`)}`),
+  ];
+
+  const blocks: Block[] = [
+    ...(alarm.AlarmDescription
+      ? [{ type: 'section' as const, text: mrkdwn(escapeMrkdwn(alarm.AlarmDescription)) }]
+      : []),
+    { type: 'section', text: mrkdwn(`*Reason*\n${escapeMrkdwn(reason)}`) },
+    ...(condition
+      ? [
+          {
+            type: 'section' as const,
+            text: mrkdwn(`*${composite ? 'Rule' : 'Condition'}*\n${escapeMrkdwn(condition)}`),
+          },
+        ]
+      : []),
+    ...(composite && alarm.TriggeringChildren?.length
+      ? [
+          {
+            type: 'section' as const,
+            text: mrkdwn(
+              `*Triggered by*\n${alarm.TriggeringChildren.map(
+                (child) =>
+                  `• ${escapeMrkdwn(alarmNameFromArn(child.Arn))}: ${escapeMrkdwn(child.State?.Value ?? '?')}`,
+              ).join('\n')}`,
+            ),
+          },
+        ]
+      : []),
+    { type: 'section', fields },
+    ...(consoleUrl
+      ? [
+          {
+            type: 'actions' as const,
+            elements: [
+              {
+                type: 'button' as const,
+                text: plain('Open in CloudWatch', 75),
+                url: consoleUrl,
+                action_id: 'console',
+              },
+            ],
+          },
+        ]
+      : []),
+    {
+      type: 'context',
+      elements: [
+        mrkdwn(
+          `${escapeMrkdwn(footer.service)} · ${escapeMrkdwn(footer.stage)} · CloudWatch alarm${changedAt ? ` · ${utc(changedAt)}` : ''}`,
+        ),
+      ],
+    },
+  ];
+
+  return {
+    // The top-level text is read as mrkdwn: a `<` would start a link.
+    text: escapeMrkdwn(summary),
+    blocks: [{ type: 'header', text: plain(title, 150) }],
+    attachments: [{ color: look.color, fallback: summary, blocks }],
+  };
+}

@@ -1,0 +1,98 @@
+import type { AlertMessage } from '../shared/alert-message';
+import { elapsedInWords, RESOLVED_LOOK, SEVERITY_LOOK, slackDate, utc } from './presentation';
+import { type Block, escapeMrkdwn, mrkdwn, plain, type SlackMessage } from './slack-message';
+
+const CONDITION_WORDS: Record<AlertMessage['condition'], string> = {
+  '>': '>',
+  '>=': '≥',
+  '<': '<',
+  '<=': '≤',
+  '==': '=',
+  '!=': '≠',
+};
+
+/** The quick start's alert message, modernised: `text` fallback, a header block and a coloured attachment. */
+export function formatAlert(alert: AlertMessage): SlackMessage {
+  const severity = SEVERITY_LOOK[alert.severity];
+  const look = alert.state === 'RESOLVED' ? RESOLVED_LOOK : severity;
+  const title =
+    alert.state === 'RESOLVED'
+      ? `${look.emoji} RESOLVED: ${alert.ruleName}`
+      : alert.state === 'REMINDER'
+        ? `${look.emoji} ${look.label} (still firing): ${alert.ruleName}`
+        : `${look.emoji} ${look.label}: ${alert.ruleName}`;
+  const since = new Date(alert.since);
+  const endedAt = new Date(alert.resolvedAt ?? alert.evaluatedAt);
+  const elapsed = elapsedInWords(endedAt.getTime() - since.getTime());
+  const value = withUnit(alert.currentValue, alert.unit);
+  const threshold = `${alert.metric} ${CONDITION_WORDS[alert.condition]} ${withUnit(alert.threshold, alert.unit)}`;
+  const window = alert.windowSeconds ? ` over ${elapsedInWords(alert.windowSeconds * 1_000)}` : '';
+
+  const summary =
+    alert.state === 'RESOLVED'
+      ? `${title}: fired for ${elapsed}, ${alert.metric} now ${value} (${alert.service} ${alert.stage})`
+      : `${title}: ${alert.metric} is ${value}, threshold ${threshold}${window} (${alert.service} ${alert.stage})`;
+
+  const fields = [
+    mrkdwn(`*Current Value*\n${escapeMrkdwn(value)}`),
+    mrkdwn(`*Threshold*\n${escapeMrkdwn(threshold)}${window}`),
+    mrkdwn(`*Severity*\n${severity.emoji} ${severity.label}`),
+    mrkdwn(`*State*\n${alert.state}`),
+    mrkdwn(`*Since*\n${slackDate(since)}`),
+    mrkdwn(
+      alert.state === 'RESOLVED'
+        ? `*Fired for*\n${elapsed} (resolved ${slackDate(endedAt)})`
+        : `*Firing for*\n${elapsed}`,
+    ),
+    ...Object.entries(alert.labels ?? {}).map(([name, labelValue]) =>
+      mrkdwn(`*${escapeMrkdwn(name)}*\n${escapeMrkdwn(labelValue)}`),
+    ),
+  ];
+
+  const links = [
+    alert.dashboardUrl && { label: 'Dashboard', url: alert.dashboardUrl, id: 'dashboard' },
+    alert.runbookUrl && { label: 'Runbook', url: alert.runbookUrl, id: 'runbook' },
+    alert.sentryUrl && { label: 'Sentry', url: alert.sentryUrl, id: 'sentry' },
+  ].filter((link): link is { label: string; url: string; id: string } => Boolean(link));
+
+  const blocks: Block[] = [
+    ...(alert.description
+      ? [{ type: 'section' as const, text: mrkdwn(escapeMrkdwn(alert.description)) }]
+      : []),
+    { type: 'section', fields },
+    ...(links.length > 0
+      ? [
+          {
+            type: 'actions' as const,
+            elements: links.map((link) => ({
+              type: 'button' as const,
+              text: plain(link.label, 75),
+              url: link.url,
+              action_id: link.id,
+            })),
+          },
+        ]
+      : []),
+    {
+      type: 'context',
+      elements: [
+        mrkdwn(
+          `${escapeMrkdwn(alert.service)} · ${escapeMrkdwn(alert.stage)} · rule ${escapeMrkdwn(String(alert.ruleId))} · evaluated ${utc(new Date(alert.evaluatedAt))} · dedup \`${escapeMrkdwn(alert.dedupKey)}\``,
+        ),
+      ],
+    },
+  ];
+
+  return {
+    // The top-level text is read as mrkdwn: a `<` would start a link.
+    text: escapeMrkdwn(summary),
+    blocks: [{ type: 'header', text: plain(title, 150) }],
+    attachments: [{ color: look.color, fallback: summary, blocks }],
+  };
+}
+
+function withUnit(value: number, unit: string | undefined): string {
+  const number = Number.isInteger(value) ? String(value) : String(Number(value.toFixed(3)));
+  if (!unit) return number;
+  return unit === '%' ? `${number}%` : `${number} ${unit}`;
+}

@@ -1,0 +1,171 @@
+import type { AlertSeverity } from '../shared/alert-message';
+import { scrub } from '../shared/scrubber';
+import type { DeliveryResult, RetryCause } from './delivery';
+import { type Footer, formatAlarm } from './format-alarm';
+import { formatAlert } from './format-alert';
+import { formatFallback } from './format-fallback';
+import { type Notification, recognise } from './recognise';
+import { fitToSlackLimits, type SlackMessage } from './slack-message';
+
+/** One SNS notification as the notifier needs it. */
+export interface SnsNotice {
+  messageId: string;
+  topicArn: string;
+  subject?: string;
+  message: string;
+  timestamp: string;
+  messageAttributes: Record<string, { Type: string; Value: string }>;
+}
+
+export type DeadLetterReason = FailureReasonOf<DeliveryResult> | 'webhook_unavailable' | 'unprocessable';
+type FailureReasonOf<T> = T extends { delivered: false; reason: infer R } ? R : never;
+
+/** What the dead-letter queue receives: enough to understand the failure and to publish the message again. */
+export interface DeadLetter {
+  reason: DeadLetterReason;
+  permanent: boolean;
+  slackError?: string;
+  status?: number;
+  detail?: string;
+  attempts: number;
+  kind?: Notification['kind'];
+  channel?: string;
+  failedAt: string;
+  /** The SNS notification as received; `record` when the record was not even an SNS notification. */
+  original: SnsNotice | { record: unknown };
+}
+
+export interface NotifierPorts {
+  footer: Footer;
+  defaultChannel: string;
+  /** The webhook for a channel and severity, or a reason why there is none. */
+  webhookFor(
+    channel: string,
+    severity: AlertSeverity,
+  ): Promise<{ key: string; url: string } | { error: string }>;
+  deliver(
+    webhook: { key: string; url: string },
+    payload: string,
+    onRetry: (cause: RetryCause) => void,
+  ): Promise<DeliveryResult>;
+  deadLetter(letter: DeadLetter): Promise<void>;
+  onRetry(cause: RetryCause): void;
+  now(): Date;
+}
+
+export type NoticeOutcome =
+  | { outcome: 'delivered'; kind: Notification['kind']; channel: string; attempts: number }
+  | { outcome: 'skipped'; kind: 'alert'; why: string }
+  | { outcome: 'dead_lettered'; kind?: Notification['kind']; letter: DeadLetter };
+
+/**
+ * Recognise, route, format and deliver one notification; when that fails, queue it as a dead letter. Resolves
+ * only when the message was delivered, deliberately skipped, or queued: a failing dead-letter queue rejects.
+ */
+export async function notify(notice: SnsNotice, ports: NotifierPorts): Promise<NoticeOutcome> {
+  const notification = recognise(notice.message);
+  if (notification.kind === 'alert' && !notification.alert.channels.includes('slack')) {
+    return { outcome: 'skipped', kind: 'alert', why: `channels ${notification.alert.channels.join(',')}` };
+  }
+  const { channel, severity } = destination(notification, ports.defaultChannel);
+  const message = slackMessage(notification, notice, ports.footer);
+  const payload = JSON.stringify(message);
+
+  const webhook = await ports.webhookFor(channel, severity);
+  if ('error' in webhook) {
+    return deadLettered(ports, notification.kind, {
+      reason: 'webhook_unavailable',
+      permanent: false,
+      detail: webhook.error,
+      attempts: 0,
+      channel,
+      original: notice,
+    });
+  }
+  const result = await ports.deliver(webhook, payload, ports.onRetry);
+  if (result.delivered) {
+    return { outcome: 'delivered', kind: notification.kind, channel: webhook.key, attempts: result.attempts };
+  }
+  return deadLettered(ports, notification.kind, {
+    reason: result.reason,
+    permanent: result.permanent,
+    ...(result.slackError && { slackError: result.slackError }),
+    ...(result.status !== undefined && { status: result.status }),
+    ...(result.detail && { detail: result.detail }),
+    attempts: result.attempts,
+    channel: webhook.key,
+    original: notice,
+  });
+}
+
+/** A record that is not an SNS notification at all: nothing to show, so it is kept for a person to look at. */
+export async function deadLetterUnprocessable(
+  record: unknown,
+  problem: string,
+  ports: NotifierPorts,
+): Promise<NoticeOutcome> {
+  return deadLettered(ports, undefined, {
+    reason: 'unprocessable',
+    permanent: true,
+    detail: problem,
+    attempts: 0,
+    original: { record },
+  });
+}
+
+async function deadLettered(
+  ports: NotifierPorts,
+  kind: Notification['kind'] | undefined,
+  letter: Omit<DeadLetter, 'failedAt' | 'kind'>,
+): Promise<NoticeOutcome> {
+  const complete: DeadLetter = { ...letter, ...(kind && { kind }), failedAt: ports.now().toISOString() };
+  await ports.deadLetter(complete);
+  return { outcome: 'dead_lettered', ...(kind && { kind }), letter: complete };
+}
+
+/**
+ * Alerts go where they ask, with their severity. CloudWatch alarms count as critical in every state, so that
+ * the OK follows the ALARM into the same channel; unrecognised messages as warnings.
+ */
+function destination(
+  notification: Notification,
+  defaultChannel: string,
+): { channel: string; severity: AlertSeverity } {
+  switch (notification.kind) {
+    case 'alert':
+      return {
+        channel: notification.alert.slackChannel ?? defaultChannel,
+        severity: notification.alert.severity,
+      };
+    case 'alarm':
+      return { channel: defaultChannel, severity: 'critical' };
+    default:
+      return { channel: defaultChannel, severity: 'warning' };
+  }
+}
+
+/**
+ * The Slack message for a notification: formatted, scrubbed of secrets, and within Slack's limits. The
+ * fallback scrubs the raw body itself, before it is cut into code blocks whose fences a scrubber must not eat.
+ */
+export function slackMessage(notification: Notification, notice: SnsNotice, footer: Footer): SlackMessage {
+  switch (notification.kind) {
+    case 'alert':
+      return fitToSlackLimits(scrub(formatAlert(notification.alert)));
+    case 'alarm':
+      return fitToSlackLimits(scrub(formatAlarm(notification.alarm, footer)));
+    default:
+      return fitToSlackLimits(
+        formatFallback(
+          {
+            ...notification,
+            ...(notice.subject && { subject: notice.subject }),
+            messageId: notice.messageId,
+            topic: notice.topicArn.split(':').at(-1) ?? notice.topicArn,
+            receivedAt: new Date(notice.timestamp),
+          },
+          footer,
+        ),
+      );
+  }
+}

@@ -1,0 +1,93 @@
+import { createServer } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SlackDelivery } from '../../../lambdas/slack-notifier/delivery';
+import { OK, type SlackServer, startSlackServer } from '../../support/slack-server';
+
+/** A port on 127.0.0.1 that nobody listens on. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+describe('SlackDelivery', () => {
+  let slack: SlackServer | undefined;
+  afterEach(async () => {
+    await slack?.close();
+    slack = undefined;
+  });
+
+  it('waits the Retry-After of a 429 even when nothing else would make it wait', async () => {
+    // Prepare: no pacing and a tiny backoff, so that only Retry-After can explain the gap.
+    slack = await startSlackServer([
+      { status: 429, body: 'rate_limited', headers: { 'Retry-After': '1' } },
+      OK,
+    ]);
+    const delivery = new SlackDelivery({ minIntervalMs: 0, backoffBaseMs: 10 });
+    const causes: string[] = [];
+
+    // Act
+    const result = await delivery.deliver({ key: '#a', url: slack.url }, '{}', Date.now() + 10_000, (cause) =>
+      causes.push(cause),
+    );
+
+    // Assess
+    expect(result).toEqual({ delivered: true, attempts: 2, status: 200 });
+    expect(causes).toEqual(['rate_limited']);
+    expect((slack.posts[1]?.receivedAt ?? 0) - (slack.posts[0]?.receivedAt ?? 0)).toBeGreaterThanOrEqual(995);
+  });
+
+  it('gives up at once when Retry-After is longer than the time left', async () => {
+    slack = await startSlackServer([{ status: 429, body: 'rate_limited', headers: { 'Retry-After': '30' } }]);
+    const delivery = new SlackDelivery();
+    const startedAt = Date.now();
+
+    const result = await delivery.deliver({ key: '#a', url: slack.url }, '{}', Date.now() + 5_000);
+
+    expect(result).toMatchObject({
+      delivered: false,
+      reason: 'rate_limited',
+      permanent: false,
+      status: 429,
+      slackError: 'rate_limited',
+      attempts: 1,
+    });
+    expect(Date.now() - startedAt).toBeLessThan(1_000);
+  });
+
+  it('retries connection errors and reports the error code, not the URL', async () => {
+    const url = `http://127.0.0.1:${await closedPort()}/services/T0/B0/secretsecret`;
+    const delivery = new SlackDelivery({ minIntervalMs: 0, backoffBaseMs: 50, backoffMaxMs: 100 });
+    const causes: string[] = [];
+
+    const result = await delivery.deliver({ key: '#a', url }, '{}', Date.now() + 1_000, (cause) =>
+      causes.push(cause),
+    );
+
+    expect(result).toMatchObject({
+      delivered: false,
+      reason: 'network_error',
+      permanent: false,
+      detail: 'ECONNREFUSED',
+    });
+    expect(result.attempts).toBeGreaterThanOrEqual(3);
+    expect(causes.every((cause) => cause === 'network_error')).toBe(true);
+    expect(JSON.stringify(result)).not.toContain('secretsecret');
+  });
+
+  it('posts at most about once a second to one webhook, and does not hold back another', async () => {
+    slack = await startSlackServer();
+    const delivery = new SlackDelivery();
+    const deadline = Date.now() + 10_000;
+
+    await delivery.deliver({ key: '#a', url: slack.url }, '{"n":1}', deadline);
+    await delivery.deliver({ key: '#b', url: slack.url }, '{"n":2}', deadline);
+    await delivery.deliver({ key: '#a', url: slack.url }, '{"n":3}', deadline);
+
+    const [first, other, second] = slack.posts.map((post) => post.receivedAt);
+    expect((other ?? 0) - (first ?? 0)).toBeLessThan(500);
+    expect((second ?? 0) - (first ?? 0)).toBeGreaterThanOrEqual(995);
+  });
+});
