@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { captureOutput } from '../../support/output';
 import { httpApiEvent, lambdaContext } from '../../support/lambda-events';
+import { captureOutput } from '../../support/output';
 import { createTestDatabase, type TestDatabase } from '../../support/postgres';
 
 type Handler = typeof import('../../../lambdas/api/handler')['handler'];
@@ -25,7 +25,9 @@ describe('the API against a real Postgres', () => {
     database = await createTestDatabase();
     const client = new pg.Client({ connectionString: database.url });
     await client.connect();
-    await client.query(`INSERT INTO organizations (id, name) VALUES ('org-food-bank', 'Food bank'), ('org-empty', 'Empty')`);
+    await client.query(
+      `INSERT INTO organizations (id, name) VALUES ('org-food-bank', 'Food bank'), ('org-empty', 'Empty')`,
+    );
     // Two events share a start time: the cursor must still order and page them exactly once.
     await client.query(
       `INSERT INTO events (organization_id, title, starts_at) VALUES
@@ -56,7 +58,11 @@ describe('the API against a real Postgres', () => {
     const pages: EventsBody[] = [];
     let cursor: string | null = null;
     do {
-      const { statusCode, body } = await get({ organization_id: 'org-food-bank', limit: '2', ...(cursor && { cursor }) });
+      const { statusCode, body } = await get({
+        organization_id: 'org-food-bank',
+        limit: '2',
+        ...(cursor && { cursor }),
+      });
       expect(statusCode).toBe(200);
       pages.push(body);
       cursor = body.nextCursor;
@@ -68,7 +74,13 @@ describe('the API against a real Postgres', () => {
     expect(new Set(events.map((event) => event.id)).size).toBe(5);
     expect(events.map((event) => event.startsAt)).toEqual([...events.map((event) => event.startsAt)].sort());
     expect(events.map((event) => event.title)).toEqual(
-      expect.arrayContaining(['Sorting shift', 'Delivery run', 'Pantry morning', 'Holiday drive', 'New year clean-up']),
+      expect.arrayContaining([
+        'Sorting shift',
+        'Delivery run',
+        'Pantry morning',
+        'Holiday drive',
+        'New year clean-up',
+      ]),
     );
     expect(events.every((event) => event.organizationId === 'org-food-bank')).toBe(true);
   });
@@ -96,9 +108,17 @@ describe('the API against a real Postgres', () => {
     ['limit', { organization_id: 'org-food-bank', limit: 'ten' }, 'must be a whole number from 1 to 100'],
     ['limit', { organization_id: 'org-food-bank', limit: '1000' }, 'must be from 1 to 100'],
     ['limit', { organization_id: 'org-food-bank', limit: '0' }, 'must be from 1 to 100'],
-    ['cursor', { organization_id: 'org-food-bank', cursor: 'not-a-cursor' }, 'is not a cursor returned by this API'],
+    [
+      'cursor',
+      { organization_id: 'org-food-bank', cursor: 'not-a-cursor' },
+      'is not a cursor returned by this API',
+    ],
     ['organization_id', { limit: '5' }, 'is required'],
-    ['organization_id', { organization_id: "x' OR 1=1 --" }, 'must be 1 to 64 letters, digits, dashes or underscores'],
+    [
+      'organization_id',
+      { organization_id: "x' OR 1=1 --" },
+      'must be 1 to 64 letters, digits, dashes or underscores',
+    ],
   ])('answers a malformed %s with a 400 that names it', async (parameter, query, message) => {
     // Act
     const { statusCode, body } = await get(query);
@@ -115,9 +135,15 @@ describe('the API against a real Postgres', () => {
 
     // Assess
     expect(response.statusCode).toBe(500);
-    expect(JSON.parse(String(response.body))).toEqual({ message: 'Internal server error', requestId: expect.any(String) });
+    expect(JSON.parse(String(response.body))).toEqual({
+      message: 'Internal server error',
+      requestId: expect.any(String),
+    });
     expect(output.records()).toContainEqual(
-      expect.objectContaining({ message: 'Unhandled error', error: expect.objectContaining({ name: 'TestError' }) }),
+      expect.objectContaining({
+        message: 'Unhandled error',
+        error: expect.objectContaining({ name: 'TestError' }),
+      }),
     );
   });
 

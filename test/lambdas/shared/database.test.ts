@@ -7,7 +7,9 @@ describe('Database', () => {
   let testDatabase: TestDatabase;
   let database: Database;
   const recorded: { name: string; unit: string; value: number; dimensions: Record<string, string> }[] = [];
-  const recorder: MetricRecorder = { add: (name, unit, value, dimensions) => recorded.push({ name, unit, value, dimensions }) };
+  const recorder: MetricRecorder = {
+    add: (name, unit, value, dimensions) => recorded.push({ name, unit, value, dimensions }),
+  };
 
   beforeAll(async () => {
     testDatabase = await createTestDatabase();
@@ -22,14 +24,19 @@ describe('Database', () => {
   it('records the duration of each query by type and the connections in use', async () => {
     // Act
     await database.query('insert', "INSERT INTO organizations (id, name) VALUES ('org-1', 'One')");
-    const { rows } = await database.query<{ name: string }>('select', 'SELECT name FROM organizations WHERE id = $1', [
-      'org-1',
-    ]);
+    const { rows } = await database.query<{ name: string }>(
+      'select',
+      'SELECT name FROM organizations WHERE id = $1',
+      ['org-1'],
+    );
 
     // Assess
     expect(rows).toEqual([{ name: 'One' }]);
     const durations = recorded.filter((sample) => sample.name === 'db_query_duration_seconds');
-    expect(durations.map((sample) => sample.dimensions)).toEqual([{ query_type: 'insert' }, { query_type: 'select' }]);
+    expect(durations.map((sample) => sample.dimensions)).toEqual([
+      { query_type: 'insert' },
+      { query_type: 'select' },
+    ]);
     for (const sample of durations) {
       expect(sample.unit).toBe('Seconds');
       expect(sample.value).toBeGreaterThanOrEqual(0);
@@ -49,6 +56,9 @@ describe('Database', () => {
 
     // Assess
     await expect(failing).rejects.toThrow(/no_such_table/);
-    expect(recorded.map((sample) => sample.name)).toEqual(['db_connections_active', 'db_query_duration_seconds']);
+    expect(recorded.map((sample) => sample.name)).toEqual([
+      'db_connections_active',
+      'db_query_duration_seconds',
+    ]);
   });
 });

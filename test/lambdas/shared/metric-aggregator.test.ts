@@ -37,7 +37,11 @@ describe('MetricAggregator', () => {
     // Assess
     expect(beforeInterval).toBe(0);
     expect(output.emf()).toEqual([
-      expect.objectContaining({ ...ok, http_requests_total: 3, http_request_duration_seconds: [0.012, 0.015, 0.011] }),
+      expect.objectContaining({
+        ...ok,
+        http_requests_total: 3,
+        http_request_duration_seconds: [0.012, 0.015, 0.011],
+      }),
       expect.objectContaining({ ...notFound, http_requests_total: 1 }),
     ]);
     expect(metrics.pendingSeries).toBe(0);
@@ -57,7 +61,9 @@ describe('MetricAggregator', () => {
 
     // Assess
     const documents = output.emf();
-    expect(documents.map((document) => (document.db_query_duration_seconds as number[]).length)).toEqual([99, 51]);
+    expect(documents.map((document) => (document.db_query_duration_seconds as number[]).length)).toEqual([
+      99, 51,
+    ]);
     for (const document of documents) expect(document.query_type).toBe('select');
   });
 

@@ -1,8 +1,8 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SECRETS } from '../../fixtures/secrets';
-import { captureOutput } from '../../support/output';
 import { httpApiEvent, lambdaContext } from '../../support/lambda-events';
+import { captureOutput } from '../../support/output';
 import { type SentryStandIn, startSentryStandIn } from '../../support/sentry-server';
 
 describe('scrubbing, golden: an invocation full of secrets', () => {
@@ -36,7 +36,11 @@ describe('scrubbing, golden: an invocation full of secrets', () => {
         cookie: `session=${SECRETS.jwt}`,
         'x-forwarded-email': SECRETS.email,
       },
-      body: JSON.stringify({ email: SECRETS.email, password: SECRETS.password, note: `my token is ${SECRETS.jwt}` }),
+      body: JSON.stringify({
+        email: SECRETS.email,
+        password: SECRETS.password,
+        note: `my token is ${SECRETS.jwt}`,
+      }),
     });
 
     // Act
@@ -53,12 +57,17 @@ describe('scrubbing, golden: an invocation full of secrets', () => {
     expect(printed).toContain('Sign-up received');
     expect(printed).toContain('Unhandled error');
     expect(sentryServer.events()).toHaveLength(1);
-    expect(JSON.stringify(sentryServer.events())).toContain('Sign-up failed for [REDACTED]: password=[REDACTED]');
+    expect(JSON.stringify(sentryServer.events())).toContain(
+      'Sign-up failed for [REDACTED]: password=[REDACTED]',
+    );
   });
 
-  it.each(Object.entries(SECRETS))('leaves no %s in anything printed to stdout or stderr', (_name, secret) => {
-    expect(printed).not.toContain(secret);
-  });
+  it.each(Object.entries(SECRETS))(
+    'leaves no %s in anything printed to stdout or stderr',
+    (_name, secret) => {
+      expect(printed).not.toContain(secret);
+    },
+  );
 
   it.each(Object.entries(SECRETS))('leaves no %s in the Sentry event', (_name, secret) => {
     const raw = sentryServer.envelopes.map((envelope) => envelope.raw).join('\n');

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { captureOutput } from '../../support/output';
 import { httpApiEvent, lambdaContext } from '../../support/lambda-events';
+import { captureOutput } from '../../support/output';
 import { type SentryStandIn, startSentryStandIn } from '../../support/sentry-server';
 
 type Shared = typeof import('../../../lambdas/shared/with-observability');
@@ -52,7 +52,11 @@ describe('errors reported to Sentry', () => {
     expect(reported).toMatchObject({
       release: '0a1b2c3d',
       environment: 'staging',
-      exception: { values: [expect.objectContaining({ type: 'TypeError', value: 'Cannot read properties of undefined' })] },
+      exception: {
+        values: [
+          expect.objectContaining({ type: 'TypeError', value: 'Cannot read properties of undefined' }),
+        ],
+      },
       tags: expect.objectContaining({
         route: '/api/events/{id}',
         method: 'GET',
@@ -91,7 +95,9 @@ describe('errors reported to Sentry', () => {
     output.restore();
 
     // Assess
-    const warnings = output.records().filter((record) => String(record.message).startsWith('SENTRY_DSN is not set'));
+    const warnings = output
+      .records()
+      .filter((record) => String(record.message).startsWith('SENTRY_DSN is not set'));
     expect(warnings).toHaveLength(1);
     expect(sentry.startSentry()).toBeUndefined();
     expect(sentryServer.envelopes).toEqual([]);

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type CapturedOutput, captureOutput } from '../../support/output';
 import { httpApiEvent, lambdaContext } from '../../support/lambda-events';
+import { type CapturedOutput, captureOutput } from '../../support/output';
 
 type Shared = typeof import('../../../lambdas/shared/with-observability');
 type Observability = typeof import('../../../lambdas/shared/observability');
@@ -50,7 +50,11 @@ describe('withObservability', () => {
     // Assess
     const coldStarts = output.emf().filter((document) => 'ColdStart' in document);
     expect(coldStarts).toHaveLength(1);
-    expect(coldStarts[0]).toMatchObject({ ColdStart: 1, function_name: 'signupflow-api', service: 'signupflow' });
+    expect(coldStarts[0]).toMatchObject({
+      ColdStart: 1,
+      function_name: 'signupflow-api',
+      service: 'signupflow',
+    });
     shared.aggregatedMetrics.flush();
   });
 
@@ -63,7 +67,10 @@ describe('withObservability', () => {
     // Act
     await wrapped(httpApiEvent(route, { rawPath: '/api/events/42' }), lambdaContext());
     await wrapped(httpApiEvent(route, { rawPath: '/api/events/43' }), lambdaContext());
-    await wrapped(httpApiEvent(route, { rawPath: '/api/events/44', query: { status: '404' } }), lambdaContext());
+    await wrapped(
+      httpApiEvent(route, { rawPath: '/api/events/44', query: { status: '404' } }),
+      lambdaContext(),
+    );
     const beforeFlush = requestMetrics().length;
     shared.aggregatedMetrics.flush();
 
@@ -72,8 +79,9 @@ describe('withObservability', () => {
     const documents = requestMetrics();
     expect(documents).toHaveLength(2);
     for (const document of documents) {
-      const [directive] = (document._aws as { CloudWatchMetrics: { Namespace: string; Dimensions: string[][] }[] })
-        .CloudWatchMetrics;
+      const [directive] = (
+        document._aws as { CloudWatchMetrics: { Namespace: string; Dimensions: string[][] }[] }
+      ).CloudWatchMetrics;
       expect(directive?.Namespace).toBe(NAMESPACE);
       expect(directive?.Dimensions).toEqual([REQUEST_DIMENSIONS]);
       expect(JSON.stringify(document)).not.toContain('/api/events/4');
@@ -101,10 +109,18 @@ describe('withObservability', () => {
       body: JSON.stringify({ message: 'Internal server error', requestId: event.requestContext.requestId }),
     });
     expect(requestMetrics()).toEqual([
-      expect.objectContaining({ endpoint: '/api/things', method: 'POST', status_code: '500', http_requests_total: 1 }),
+      expect.objectContaining({
+        endpoint: '/api/things',
+        method: 'POST',
+        status_code: '500',
+        http_requests_total: 1,
+      }),
     ]);
     const errorLine = output.records().find((record) => record.message === 'Unhandled error');
-    expect(errorLine).toMatchObject({ level: 'ERROR', error: { name: 'Error', message: 'database exploded' } });
+    expect(errorLine).toMatchObject({
+      level: 'ERROR',
+      error: { name: 'Error', message: 'database exploded' },
+    });
   });
 
   it('gives a non-API event source the error back so that its retries apply, and records no request metric', async () => {
