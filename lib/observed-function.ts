@@ -8,7 +8,13 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { BUNDLE_TARGET, ESM_REQUIRE_BANNER, EXTERNAL_MODULES, MAIN_FIELDS } from './bundling';
+import {
+  BUNDLE_TARGET,
+  ESM_REQUIRE_BANNER,
+  EXTERNAL_MODULES,
+  MAIN_FIELDS,
+  sideBundlesCommand,
+} from './bundling';
 import type { StageConfig } from './config';
 import { createEncryptedLogGroup } from './encrypted-log-group';
 import { createFunctionAlarms } from './function-alarms';
@@ -27,6 +33,8 @@ export interface ObservedFunctionProps {
   timeout?: Duration;
   memorySize?: number;
   environment?: Record<string, string>;
+  /** X-Ray mode; active unless the function's traffic makes tracing every sampled request too dear. */
+  tracing?: lambda.Tracing;
   /** Runs the function in the configured VPC subnets, when the stage configures them. */
   vpcPlacement?: { vpc: ec2.IVpc; subnets: ec2.ISubnet[]; securityGroups: ec2.ISecurityGroup[] };
 }
@@ -72,7 +80,7 @@ export class ObservedFunction extends NodejsFunction {
       loggingFormat: lambda.LoggingFormat.JSON,
       systemLogLevelV2: lambda.SystemLogLevel.WARN,
       applicationLogLevelV2: lambda.ApplicationLogLevel[config.logLevel],
-      tracing: lambda.Tracing.ACTIVE,
+      tracing: props.tracing ?? lambda.Tracing.ACTIVE,
       awsSdkConnectionReuse: false,
       environment: {
         ...observabilityEnvironment(scope, config),
@@ -86,6 +94,11 @@ export class ObservedFunction extends NodejsFunction {
         mainFields: MAIN_FIELDS,
         banner: ESM_REQUIRE_BANNER,
         externalModules: EXTERNAL_MODULES,
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (inputDir, outputDir) => [sideBundlesCommand(inputDir, outputDir)],
+        },
       },
       ...(props.vpcPlacement && {
         vpc: props.vpcPlacement.vpc,

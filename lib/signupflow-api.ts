@@ -4,6 +4,7 @@ import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { StageConfig } from './config';
@@ -67,6 +68,7 @@ export class SignUpFlowApi extends Construct {
       description: 'SignUpFlow API: events of an organisation, and the test error',
       timeout: Duration.seconds(10),
       environment: { ...database.environment, TEST_ERROR_ROUTE: config.api.testErrorRoute },
+      tracing: config.api.tracing === 'active' ? lambda.Tracing.ACTIVE : lambda.Tracing.PASS_THROUGH,
       vpcPlacement: props.vpcPlacement,
     });
     database.grantRead(this.apiFunction);

@@ -25,7 +25,7 @@ export const STAGES: Record<string, unknown> = {
     sentry: { environment: 'development' },
     slack: { alertChannel: '#signupflow-alerts-dev', webhooks: [{ channel: '#signupflow-alerts-dev' }] },
     email: { addresses: [] },
-    api: { throttle: { rateLimit: 50, burstLimit: 100 }, testErrorRoute: 'anonymous' },
+    api: { throttle: { rateLimit: 50, burstLimit: 100 }, testErrorRoute: 'anonymous', tracing: 'active' },
   },
   staging: {
     ...shared,
@@ -39,7 +39,7 @@ export const STAGES: Record<string, unknown> = {
       webhooks: [{ channel: '#signupflow-alerts-staging' }],
     },
     email: { addresses: [] },
-    api: { throttle: { rateLimit: 100, burstLimit: 200 }, testErrorRoute: 'iam' },
+    api: { throttle: { rateLimit: 100, burstLimit: 200 }, testErrorRoute: 'iam', tracing: 'active' },
   },
   production: {
     ...shared,
@@ -56,6 +56,7 @@ export const STAGES: Record<string, unknown> = {
       ],
     },
     email: { addresses: ['oncall@signupflow.example'] },
-    api: { throttle: { rateLimit: 200, burstLimit: 400 }, testErrorRoute: 'iam' },
+    // Sentry samples 1% of requests for performance; X-Ray on every request would cost more than the rest.
+    api: { throttle: { rateLimit: 200, burstLimit: 400 }, testErrorRoute: 'iam', tracing: 'pass-through' },
   },
 };

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { decodeCursor, type ListEventsQuery } from './events';
 
 export const MAX_PAGE_SIZE = 100;

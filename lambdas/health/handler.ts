@@ -1,4 +1,3 @@
-import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { type HttpResponse, isHttpApiEvent, json } from '../shared/http';
 import { logger } from '../shared/observability';
@@ -14,6 +13,7 @@ import {
 } from './health-body';
 import { checkHealth, type HealthReport } from './health-check';
 import { recordHealthMetrics } from './health-metrics';
+import { ScheduledEventSchema } from './scheduled-event';
 
 const release = process.env.GIT_COMMIT_SHA ?? 'unversioned';
 const startedAt = Date.now();
@@ -78,7 +78,7 @@ export const handler = withObservability(async (event: unknown) => {
     const route = routes[event.routeKey];
     return route ? route(event) : json(404, { message: 'Not found' }, NO_STORE);
   }
-  if (EventBridgeSchema.safeParse(event).success) return scheduledProbe();
+  if (ScheduledEventSchema.safeParse(event).success) return scheduledProbe();
   throw new Error(
     'Unsupported event: expected an API Gateway HTTP API request or an EventBridge scheduled event',
   );

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+// zod's mini build: the same validation at 12 KB instead of 90 KB in a bundle whose cold start is budgeted.
+import * as z from 'zod/mini';
 
 type Env = Record<string, string | undefined>;
 
@@ -15,12 +16,12 @@ export const DEFAULT_HEALTH_SETTINGS: HealthSettings = {
   redisTimeoutMs: 1_000,
 };
 
-const positive = z.coerce.number().positive().finite();
+const positive = z.optional(z.coerce.number().check(z.positive()));
 
 const schema = z.object({
-  HEALTH_CHECK_TIMEOUT: positive.optional(),
-  HEALTH_DATABASE_TIMEOUT_MS: positive.optional(),
-  HEALTH_REDIS_TIMEOUT_MS: positive.optional(),
+  HEALTH_CHECK_TIMEOUT: positive,
+  HEALTH_DATABASE_TIMEOUT_MS: positive,
+  HEALTH_REDIS_TIMEOUT_MS: positive,
 });
 
 /**

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The message the alert evaluator publishes to the alert topic, one per state change of a rule (and one per

@@ -1,7 +1,8 @@
 import { logger } from './observability';
 import { scrub } from './scrubber';
+import { importSentry } from './side-bundles';
 
-type Sentry = typeof import('@sentry/aws-serverless');
+type Sentry = Awaited<ReturnType<typeof importSentry>>;
 
 export interface ErrorContext {
   route?: string;
@@ -30,7 +31,7 @@ export function startSentry(): Promise<Sentry> | undefined {
     }
     return undefined;
   }
-  sentry ??= import('@sentry/aws-serverless').then((module) => {
+  sentry ??= importSentry().then((module) => {
     module.init({
       dsn,
       environment: process.env.SENTRY_ENVIRONMENT,
@@ -49,6 +50,10 @@ export function startSentry(): Promise<Sentry> | undefined {
     return module;
   });
   return sentry;
+}
+
+export function sentryConfigured(): boolean {
+  return Boolean(process.env.SENTRY_DSN);
 }
 
 export function tracesSampleRate(): number | undefined {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The JSON CloudWatch publishes to SNS when an alarm changes state: metric alarms carry `Trigger`, composite

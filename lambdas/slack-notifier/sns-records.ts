@@ -1,5 +1,5 @@
 import { SnsNotificationSchema } from '@aws-lambda-powertools/parser/schemas/sns';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { SnsNotice } from './notify';
 
 /**

@@ -1,4 +1,5 @@
 import type { AlertSeverity } from '../shared/alert-message';
+import { importSecrets } from '../shared/side-bundles';
 import { chooseRoute, parseRoutes, type Route } from './routing';
 
 /** Webhook URLs are cached per Lambda environment for this long: rotation takes effect within 5 minutes. */
@@ -32,7 +33,7 @@ export function webhookDirectory(env: NodeJS.ProcessEnv = process.env): WebhookD
 async function fromSecret(route: Route): Promise<WebhookLookup> {
   let value: unknown;
   try {
-    const { getSecret } = await import('@aws-lambda-powertools/parameters/secrets');
+    const { getSecret } = await importSecrets();
     value = await getSecret(route.secretArn, { maxAge: WEBHOOK_CACHE_SECONDS });
   } catch (error) {
     return { error: `could not read the webhook secret of ${route.channel} (${(error as Error).name})` };

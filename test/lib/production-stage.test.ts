@@ -36,4 +36,16 @@ describe('the production stack', () => {
       AuthorizationType: 'AWS_IAM',
     });
   });
+
+  it('traces API requests only when the caller sampled them, and every other function actively', () => {
+    synthesized.template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: 'SignUpFlow API: events of an organisation, and the test error',
+      TracingConfig: { Mode: 'PassThrough' },
+    });
+    const others = Object.values(
+      synthesized.template.findResources('AWS::Lambda::Function') as Record<string, Resource>,
+    ).filter((fn) => !String(fn.Properties.Description).startsWith('SignUpFlow API'));
+    expect(others.length).toBeGreaterThanOrEqual(2);
+    for (const fn of others) expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
+  });
 });

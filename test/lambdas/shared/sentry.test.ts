@@ -102,4 +102,32 @@ describe('errors reported to Sentry', () => {
     expect(sentry.startSentry()).toBeUndefined();
     expect(sentryServer.envelopes).toEqual([]);
   });
+
+  it('keeps the log line short when Sentry has the whole stack', async () => {
+    // Prepare
+    vi.stubEnv('SENTRY_DSN', sentryServer.dsn);
+    const output = captureOutput();
+    const deep = shared.withObservability(async () => {
+      const recurse = (depth: number): never => {
+        if (depth === 0) throw new RangeError('too deep');
+        return recurse(depth - 1);
+      };
+      return recurse(20);
+    });
+
+    // Act
+    await deep(httpApiEvent('GET /api/deep'), lambdaContext());
+    output.restore();
+
+    // Assess
+    const line = output.records().find((record) => record.message === 'Unhandled error') as {
+      error: { name: string; message: string; stack: string };
+    };
+    expect(line.error).toMatchObject({ name: 'RangeError', message: 'too deep' });
+    expect(line.error.stack.split('\n')).toHaveLength(6);
+    const [reported] = sentryServer.events() as {
+      exception: { values: { stacktrace: { frames: unknown[] } }[] };
+    }[];
+    expect(reported?.exception.values[0]?.stacktrace.frames.length).toBeGreaterThan(5);
+  });
 });
