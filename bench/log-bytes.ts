@@ -1,0 +1,62 @@
+import { baseEnv, runChild } from './child';
+import { between } from './marks';
+
+export type Scenario = 'success' | 'clientError' | 'serverError' | 'mix';
+
+export interface LogBytesResult {
+  subject: 'withObservability' | 'naive';
+  scenario: Scenario;
+  sentryDsn: boolean;
+  requests: number;
+  statuses: Record<string, number>;
+  bytesPerRequest: number;
+  /** The part of bytesPerRequest that is EMF (metric) documents. */
+  emfBytesPerRequest: number;
+  linesPerRequest: number;
+}
+
+/**
+ * Serves `requests` requests of one scenario in a fresh process with production settings and divides
+ * everything printed to stdout and stderr (EMF included) by the number of requests. A line counts its
+ * UTF-8 bytes without the newline, as the CloudWatch Logs event Lambda makes of it.
+ */
+export async function logBytes(options: {
+  subject: LogBytesResult['subject'];
+  bundleFile: string;
+  scenario: Scenario;
+  requests: number;
+  dsn?: string;
+  databaseUrl?: string;
+  mixErrorEvery?: number;
+}): Promise<LogBytesResult> {
+  const { result, stdout, stderr } = await runChild<{ requests: number; statuses: Record<string, number> }>(
+    'log-child.ts',
+    baseEnv({
+      BENCH_BUNDLE: options.bundleFile,
+      BENCH_SCENARIO: options.scenario,
+      BENCH_REQUESTS: String(options.requests),
+      BENCH_MIX_ERROR_EVERY: String(options.mixErrorEvery ?? 20),
+      SENTRY_DSN: options.dsn,
+      DATABASE_URL: options.databaseUrl,
+    }),
+    { captureOutput: true },
+  );
+  const lines = [...between(stdout).split('\n'), ...between(stderr).split('\n')].filter(
+    (line) => line !== '',
+  );
+  const bytes = (list: string[]) => list.reduce((sum, line) => sum + Buffer.byteLength(line, 'utf8'), 0);
+  return {
+    subject: options.subject,
+    scenario: options.scenario,
+    sentryDsn: options.dsn !== undefined,
+    requests: result.requests,
+    statuses: result.statuses,
+    bytesPerRequest: round1(bytes(lines) / result.requests),
+    emfBytesPerRequest: round1(bytes(lines.filter((line) => line.includes('"_aws"'))) / result.requests),
+    linesPerRequest: Math.round((lines.length / result.requests) * 1_000) / 1_000,
+  };
+}
+
+function round1(value: number): number {
+  return Math.round(value * 10) / 10;
+}

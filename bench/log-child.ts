@@ -1,0 +1,78 @@
+/**
+ * Child process of the log-bytes benchmark (see log-bytes.ts): one fresh "Lambda environment" that serves
+ * one scenario's requests through a bundled handler. Everything it prints between the two marks, on stdout
+ * and stderr, is what those requests cost in CloudWatch Logs.
+ */
+import { writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { httpApiEvent, lambdaContext } from '../test/support/lambda-events';
+import { END_MARK, START_MARK } from './marks';
+
+type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<unknown>;
+type Kind = 'success' | 'clientError' | 'serverError';
+
+interface Subject {
+  handler: Handler;
+  aggregatedMetrics?: { flush(): void };
+}
+
+const REQUESTS: Record<Kind, (organizationId: string) => APIGatewayProxyEventV2> = {
+  success: (organizationId) =>
+    httpApiEvent('GET /api/events', { query: { organization_id: organizationId } }),
+  clientError: () => httpApiEvent('GET /api/events', { query: { limit: 'many' } }),
+  serverError: () => httpApiEvent('POST /api/trigger-test-error'),
+};
+
+/** `mix` is the cost model's traffic: one 5xx in every `BENCH_MIX_ERROR_EVERY` requests, the rest 2xx. */
+function kindOf(scenario: string, index: number, errorEvery: number): Kind {
+  if (scenario === 'mix') return index % errorEvery === errorEvery - 1 ? 'serverError' : 'success';
+  return scenario as Kind;
+}
+
+async function main(): Promise<void> {
+  const scenario = process.env.BENCH_SCENARIO ?? 'success';
+  const requests = Number(process.env.BENCH_REQUESTS ?? 1_000);
+  const errorEvery = Number(process.env.BENCH_MIX_ERROR_EVERY ?? 20);
+  const organizationId = process.env.BENCH_ORGANIZATION_ID ?? 'org-bench';
+  const subject = (await import(pathToFileURL(process.env.BENCH_BUNDLE ?? '').href)) as Subject;
+  const context = lambdaContext('signupflow-production-api');
+  const statuses: Record<string, number> = {};
+  const invoke = async (kind: Kind) => {
+    let status = 500;
+    try {
+      const result = (await subject.handler(REQUESTS[kind](organizationId), context)) as {
+        statusCode?: number;
+      };
+      status = result?.statusCode ?? 200;
+    } catch {
+      // the naive composition rethrows: API Gateway answers 500
+    }
+    statuses[status] = (statuses[status] ?? 0) + 1;
+  };
+
+  // The cold start (ColdStart metric, first connection, the one-time Sentry warning) is not per request.
+  for (const kind of ['success', 'clientError', 'serverError'] as const) await invoke(kind);
+  subject.aggregatedMetrics?.flush();
+  for (const key of Object.keys(statuses)) delete statuses[key];
+
+  await mark(START_MARK);
+  for (let index = 0; index < requests; index += 1) await invoke(kindOf(scenario, index, errorEvery));
+  // What the 60 s timer would write at the end of the interval.
+  subject.aggregatedMetrics?.flush();
+  await mark(END_MARK);
+  writeFileSync(process.env.BENCH_RESULT_FILE ?? '/dev/null', JSON.stringify({ requests, statuses }));
+}
+
+async function mark(text: string): Promise<void> {
+  await new Promise<void>((resolve) => process.stdout.write(`${text}\n`, () => resolve()));
+  await new Promise<void>((resolve) => process.stderr.write(`${text}\n`, () => resolve()));
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,158 @@
+/**
+ * `npm run cost`: the monthly cost of the monitoring stack at a given traffic, from the synthesized template
+ * (`npm run synth` first) and the benchmark's measured log bytes (bench/results.json). `npm run cost -- --help`.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { estimateAccessLogBytes } from '../bench/access-log';
+import { table } from '../bench/table';
+import { type Assumptions, DEFAULT_ASSUMPTIONS } from './cost/assumptions';
+import { readMeasured } from './cost/measured';
+import { customMetricFamilies, queryTypesInCode } from './cost/metric-catalog';
+import { monthlyCost, type Prices, total } from './cost/model';
+import { readInventory, type Template } from './cost/template';
+
+const ROOT = path.resolve(__dirname, '..');
+export const GOAL_USD = 30;
+
+const FLAGS: Record<keyof Assumptions, string> = {
+  requestsPerSecond: 'requests-per-second',
+  organisations: 'organisations',
+  errorRate: 'error-rate',
+  alertRules: 'alert-rules',
+  metricsPerRule: 'metrics-per-rule',
+  evaluationIntervalSeconds: 'evaluation-interval-seconds',
+  healthChecksPerMinute: 'health-checks-per-minute',
+  metricsScrapesPerMinute: 'metrics-scrapes-per-minute',
+  alertsPerDay: 'alerts-per-day',
+  warmEnvironments: 'warm-environments',
+};
+
+function usage(): string {
+  const lines = Object.entries(FLAGS).map(
+    ([key, flag]) => `  --${flag.padEnd(30)} default ${DEFAULT_ASSUMPTIONS[key as keyof Assumptions]}`,
+  );
+  return [
+    'Usage: npm run cost -- [flags]',
+    '  --template FILE                  default cdk.out/SignUpFlowMonitoring-*.template.json',
+    '  --results FILE                   default bench/results.json',
+    ...lines,
+  ].join('\n');
+}
+
+export function parseAssumptions(args: string[]): {
+  assumptions: Assumptions;
+  template?: string;
+  results?: string;
+  help: boolean;
+} {
+  const options = Object.fromEntries(Object.values(FLAGS).map((flag) => [flag, { type: 'string' as const }]));
+  const { values } = parseArgs({
+    args,
+    options: {
+      ...options,
+      template: { type: 'string' },
+      results: { type: 'string' },
+      help: { type: 'boolean' },
+    },
+  });
+  const assumptions = { ...DEFAULT_ASSUMPTIONS };
+  for (const [key, flag] of Object.entries(FLAGS) as [keyof Assumptions, string][]) {
+    const raw = (values as Record<string, string | boolean | undefined>)[flag];
+    if (typeof raw !== 'string') continue;
+    const value = Number(raw);
+    if (!Number.isFinite(value) || value < 0)
+      throw new Error(`--${flag} must be a number >= 0, got '${raw}'`);
+    assumptions[key] = value;
+  }
+  if (assumptions.errorRate > 1) throw new Error('--error-rate is a share from 0 to 1, e.g. 0.05');
+  if (assumptions.evaluationIntervalSeconds === 0)
+    throw new Error('--evaluation-interval-seconds must be above 0');
+  return {
+    assumptions,
+    template: values.template as string | undefined,
+    results: values.results as string | undefined,
+    help: values.help === true,
+  };
+}
+
+export function findTemplate(cdkOut = path.join(ROOT, 'cdk.out')): string {
+  let files: string[] = [];
+  try {
+    files = readdirSync(cdkOut).filter((file) => /^SignUpFlowMonitoring-.*\.template\.json$/.test(file));
+  } catch {
+    // no cdk.out yet
+  }
+  const [first] = files.sort();
+  if (!first) {
+    throw new Error(
+      `No synthesized template in ${cdkOut}: run \`npm run synth\` first (no AWS account needed).`,
+    );
+  }
+  return path.join(cdkOut, first);
+}
+
+/** Bytes of one access log line of the stage's format, for a 2xx and a 5xx (0 without access logs). */
+export function accessLogBytesOf(format: string | undefined): { success: number; error: number } {
+  if (!format) return { success: 0, error: 0 };
+  try {
+    const estimate = estimateAccessLogBytes(JSON.parse(format) as Record<string, string>);
+    return { success: estimate.successBytes, error: estimate.errorBytes };
+  } catch {
+    return { success: Buffer.byteLength(format), error: Buffer.byteLength(format) };
+  }
+}
+
+function usd(value: number): string {
+  return `$${value.toFixed(2)}`;
+}
+
+function main(): void {
+  const parsed = parseAssumptions(process.argv.slice(2));
+  if (parsed.help) {
+    console.log(usage());
+    return;
+  }
+  const templateFile = parsed.template ?? findTemplate();
+  const prices = JSON.parse(readFileSync(path.join(__dirname, 'cost', 'prices.json'), 'utf8')) as Prices;
+  const inventory = readInventory(JSON.parse(readFileSync(templateFile, 'utf8')) as Template);
+  const metricFamilies = customMetricFamilies(inventory, queryTypesInCode(path.join(ROOT, 'lambdas')));
+  const measured = readMeasured(parsed.results ?? path.join(ROOT, 'bench', 'results.json'));
+  const { assumptions } = parsed;
+  const items = monthlyCost({
+    inventory,
+    metricFamilies,
+    measured,
+    accessLogBytes: accessLogBytesOf(inventory.accessLogFormat),
+    assumptions,
+    prices,
+  });
+  const sum = total(items);
+  const out = [
+    `Monthly cost of the monitoring stack: ${assumptions.requestsPerSecond} requests/s, ${assumptions.organisations} organisations (no metric or log is per organisation), ${(assumptions.errorRate * 100).toFixed(1)}% 5xx, ${assumptions.alertRules} alert rules`,
+    `Template: ${path.relative(process.cwd(), templateFile)}; measured log bytes: ${measured.source}`,
+    `Prices: AWS list prices, ${prices.region}, as of ${prices.asOf} (scripts/cost/prices.json), no free tier`,
+    '',
+    table(
+      ['service', 'item', 'quantity / month', 'USD / month'],
+      [
+        ...items.map((item) => [item.service, item.item, item.quantity, usd(item.monthlyUsd)]),
+        ['', 'total', '', usd(sum)],
+      ],
+    ),
+    '',
+    `Custom metrics: ${metricFamilies.map((family) => `${family.name} ${family.combinations}`).join(', ')}`,
+    `Goal: below $${GOAL_USD} a month: ${sum < GOAL_USD ? 'met' : `MISSED by ${usd(sum - GOAL_USD)}`}`,
+  ];
+  console.log(out.join('\n'));
+}
+
+if (require.main === module) {
+  try {
+    main();
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exitCode = 1;
+  }
+}

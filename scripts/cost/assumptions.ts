@@ -1,0 +1,69 @@
+/** Traffic and behaviour the template cannot tell: each is a flag of `npm run cost` (see --help). */
+export interface Assumptions {
+  requestsPerSecond: number;
+  organisations: number;
+  /** Share of API responses that are 5xx errors. */
+  errorRate: number;
+  alertRules: number;
+  /** Metrics one rule evaluation requests with GetMetricData (error_rate: 5xx count and request count). */
+  metricsPerRule: number;
+  evaluationIntervalSeconds: number;
+  /** External uptime checks of /health through the API, besides the stack's own schedule. */
+  healthChecksPerMinute: number;
+  /** Prometheus scrapes of /metrics per minute, each requesting every custom metric once. */
+  metricsScrapesPerMinute: number;
+  /** Alert and alarm notifications published to SNS per day. */
+  alertsPerDay: number;
+  /** Warm environments of the API function (each reads its secrets every 5 minutes). */
+  warmEnvironments: number;
+}
+
+export const DEFAULT_ASSUMPTIONS: Assumptions = {
+  requestsPerSecond: 100,
+  organisations: 1_000,
+  errorRate: 0.05,
+  alertRules: 10,
+  metricsPerRule: 2,
+  evaluationIntervalSeconds: 60,
+  healthChecksPerMinute: 1,
+  metricsScrapesPerMinute: 0,
+  alertsPerDay: 20,
+  warmEnvironments: 5,
+};
+
+/** Per function (lambdas/<dir>): billed duration and log bytes per invocation, for the monitoring functions. */
+export const FUNCTION_PROFILES: Record<string, { durationMs: number; logBytes: number }> = {
+  health: { durationMs: 40, logBytes: 150 },
+  'slack-notifier': { durationMs: 400, logBytes: 400 },
+  'alert-evaluator': { durationMs: 800, logBytes: 400 },
+  'metrics-exporter': { durationMs: 500, logBytes: 200 },
+};
+export const DEFAULT_PROFILE = { durationMs: 200, logBytes: 300 };
+
+/** The API function serves SignUpFlow itself: only its logs and the wrapper's overhead are monitoring. */
+export const APPLICATION_FUNCTIONS = ['api'];
+
+/**
+ * Stored log bytes per ingested byte: CloudWatch Logs bills storage on compressed data; AWS's pricing
+ * examples assume about 0.15.
+ */
+export const STORAGE_COMPRESSION = 0.15;
+
+/** Lambda's START, END and REPORT lines in JSON format, when the system log level lets them through. */
+export const PLATFORM_LOG_BYTES_PER_INVOCATION = 650;
+
+/** KMS requests CloudWatch Logs makes per encrypted log group (a data key about every 5 minutes). */
+export const KMS_REQUESTS_PER_LOG_GROUP_PER_HOUR = 12;
+
+/** SNS and SQS reuse a KMS data key for 5 minutes by default. */
+export const KMS_REQUESTS_PER_ENCRYPTED_QUEUE_OR_TOPIC_PER_HOUR = 12;
+
+/** Secrets are cached this long per environment (lambdas/shared/secrets.ts SECRET_CACHE_SECONDS). */
+export const SECRET_CACHE_SECONDS = 300;
+
+/** X-Ray's default sampling rule, which Lambda applies: the first request each second and 5% of the rest. */
+export const XRAY_RESERVOIR_PER_SECOND = 1;
+export const XRAY_FIXED_RATE = 0.05;
+
+export const HOURS_PER_MONTH = 730;
+export const SECONDS_PER_MONTH = HOURS_PER_MONTH * 3_600;

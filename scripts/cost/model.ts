@@ -1,0 +1,272 @@
+import {
+  APPLICATION_FUNCTIONS,
+  type Assumptions,
+  DEFAULT_PROFILE,
+  FUNCTION_PROFILES,
+  HOURS_PER_MONTH,
+  KMS_REQUESTS_PER_ENCRYPTED_QUEUE_OR_TOPIC_PER_HOUR,
+  KMS_REQUESTS_PER_LOG_GROUP_PER_HOUR,
+  PLATFORM_LOG_BYTES_PER_INVOCATION,
+  SECONDS_PER_MONTH,
+  SECRET_CACHE_SECONDS,
+  STORAGE_COMPRESSION,
+  XRAY_FIXED_RATE,
+  XRAY_RESERVOIR_PER_SECOND,
+} from './assumptions';
+import type { Measured } from './measured';
+import type { MetricFamily } from './metric-catalog';
+import type { FunctionInfo, StackInventory } from './template';
+
+export interface Prices {
+  region: string;
+  asOf: string;
+  cloudwatchLogs: {
+    ingestionStandardPerGB: number;
+    ingestionInfrequentAccessPerGB: number;
+    storagePerGBMonth: number;
+  };
+  cloudwatchMetrics: {
+    customMetricPerMonth: number;
+    getMetricDataPer1000Metrics: number;
+    standardAlarmMetricPerMonth: number;
+    highResolutionAlarmMetricPerMonth: number;
+    compositeAlarmPerMonth: number;
+    dashboardPerMonth: number;
+  };
+  lambda: { requestsPerMillion: number; gbSecondArm64: number; gbSecondX86_64: number };
+  xray: { tracesRecordedPerMillion: number };
+  kms: { keyPerMonth: number; requestsPer10000: number };
+  sns: { publishesPerMillion: number; emailsPer100000: number };
+  sqs: { requestsPerMillion: number };
+  secretsManager: { secretPerMonth: number; apiCallsPer10000: number };
+}
+
+export interface LineItem {
+  service: string;
+  item: string;
+  quantity: string;
+  monthlyUsd: number;
+}
+
+export interface CostInput {
+  inventory: StackInventory;
+  metricFamilies: MetricFamily[];
+  measured: Measured;
+  /** Bytes of one access log line, 2xx and 5xx (estimated from the template's format). */
+  accessLogBytes: { success: number; error: number };
+  assumptions: Assumptions;
+  prices: Prices;
+}
+
+const GB = 1024 ** 3;
+
+/** Invocations per month of each function: API traffic on its routes, schedules, checks and alerts. */
+export function invocationsPerMonth(input: CostInput, fn: FunctionInfo): number {
+  const { inventory, assumptions } = input;
+  const scheduled = inventory.schedules
+    .filter((schedule) => schedule.functionId === fn.logicalId)
+    .reduce((sum, schedule) => sum + schedule.perMinute * 60 * HOURS_PER_MONTH, 0);
+  switch (fn.functionDir) {
+    case 'api':
+      return assumptions.requestsPerSecond * SECONDS_PER_MONTH;
+    case 'health':
+      return scheduled + assumptions.healthChecksPerMinute * 60 * HOURS_PER_MONTH;
+    case 'slack-notifier':
+      return assumptions.alertsPerDay * (HOURS_PER_MONTH / 24);
+    case 'alert-evaluator':
+      return scheduled || SECONDS_PER_MONTH / assumptions.evaluationIntervalSeconds;
+    case 'metrics-exporter':
+      return assumptions.metricsScrapesPerMinute * 60 * HOURS_PER_MONTH;
+    default:
+      return scheduled;
+  }
+}
+
+/** Log bytes per API request: the measured mix when the error rate matches it, else a blend of 2xx and 5xx. */
+export function apiLogBytesPerRequest(measured: Measured, errorRate: number): number {
+  if (measured.mixBytes !== undefined && measured.mixErrorShare !== undefined) {
+    if (Math.abs(measured.mixErrorShare - errorRate) < 1e-9) return measured.mixBytes;
+  }
+  return measured.successBytes * (1 - errorRate) + measured.serverErrorBytes * errorRate;
+}
+
+export function monthlyCost(input: CostInput): LineItem[] {
+  const { inventory, assumptions: a, prices: p, measured } = input;
+  const items: LineItem[] = [];
+  const add = (service: string, item: string, quantity: string, monthlyUsd: number) =>
+    items.push({ service, item, quantity, monthlyUsd });
+  const functions = inventory.functions.map((fn) => ({ fn, invocations: invocationsPerMonth(input, fn) }));
+
+  // CloudWatch Logs: bytes per month into each log group.
+  const logBytes = new Map<string, number>();
+  const addLogBytes = (groupId: string | undefined, bytes: number) => {
+    if (groupId) logBytes.set(groupId, (logBytes.get(groupId) ?? 0) + bytes);
+  };
+  for (const { fn, invocations } of functions) {
+    const perInvocation =
+      fn.functionDir === 'api'
+        ? apiLogBytesPerRequest(measured, a.errorRate)
+        : (FUNCTION_PROFILES[fn.functionDir] ?? DEFAULT_PROFILE).logBytes;
+    const platform = ['WARN', 'ERROR', 'FATAL'].includes(fn.systemLogLevel)
+      ? 0
+      : PLATFORM_LOG_BYTES_PER_INVOCATION;
+    addLogBytes(fn.logGroupId, invocations * (perInvocation + platform));
+  }
+  const apiRequests = a.requestsPerSecond * SECONDS_PER_MONTH;
+  const accessLogLine =
+    input.accessLogBytes.success * (1 - a.errorRate) + input.accessLogBytes.error * a.errorRate;
+  addLogBytes(inventory.accessLogGroupId, apiRequests * accessLogLine);
+  for (const group of inventory.logGroups) {
+    const bytes = logBytes.get(group.logicalId) ?? 0;
+    const price = group.infrequentAccess
+      ? p.cloudwatchLogs.ingestionInfrequentAccessPerGB
+      : p.cloudwatchLogs.ingestionStandardPerGB;
+    const name =
+      group.logicalId === inventory.accessLogGroupId
+        ? 'API access logs'
+        : `logs of ${ownerOf(inventory, group.logicalId)}`;
+    add(
+      'CloudWatch Logs',
+      `ingestion: ${name}${group.infrequentAccess ? ' (Infrequent Access)' : ''}`,
+      `${(bytes / GB).toFixed(2)} GB`,
+      (bytes / GB) * price,
+    );
+    const storedGb =
+      (bytes / GB / (HOURS_PER_MONTH / 24)) * Math.min(group.retentionDays, 3_653) * STORAGE_COMPRESSION;
+    add(
+      'CloudWatch Logs',
+      `storage: ${name} (${group.retentionDays} days kept)`,
+      `${storedGb.toFixed(2)} GB`,
+      storedGb * p.cloudwatchLogs.storagePerGBMonth,
+    );
+  }
+
+  const customMetrics = input.metricFamilies.reduce((sum, family) => sum + family.combinations, 0);
+  add(
+    'CloudWatch metrics',
+    'custom metrics (EMF)',
+    `${customMetrics} metrics`,
+    customMetrics * p.cloudwatchMetrics.customMetricPerMonth,
+  );
+
+  const standardAlarmMetrics = inventory.alarms
+    .filter((alarm) => !alarm.highResolution)
+    .reduce((sum, alarm) => sum + alarm.metrics, 0);
+  const highResolutionAlarmMetrics = inventory.alarms
+    .filter((alarm) => alarm.highResolution)
+    .reduce((sum, alarm) => sum + alarm.metrics, 0);
+  add(
+    'CloudWatch alarms',
+    `${inventory.alarms.length} alarms, ${inventory.compositeAlarms} composite`,
+    `${standardAlarmMetrics + highResolutionAlarmMetrics} alarm metrics`,
+    standardAlarmMetrics * p.cloudwatchMetrics.standardAlarmMetricPerMonth +
+      highResolutionAlarmMetrics * p.cloudwatchMetrics.highResolutionAlarmMetricPerMonth +
+      inventory.compositeAlarms * p.cloudwatchMetrics.compositeAlarmPerMonth,
+  );
+  add(
+    'CloudWatch dashboards',
+    'dashboards',
+    `${inventory.dashboards}`,
+    inventory.dashboards * p.cloudwatchMetrics.dashboardPerMonth,
+  );
+
+  const evaluatorMetrics =
+    a.alertRules * a.metricsPerRule * (SECONDS_PER_MONTH / a.evaluationIntervalSeconds);
+  add(
+    'CloudWatch GetMetricData',
+    `alert evaluator: ${a.alertRules} rules × ${a.metricsPerRule} metrics every ${a.evaluationIntervalSeconds} s`,
+    `${millions(evaluatorMetrics)} metrics`,
+    (evaluatorMetrics / 1_000) * p.cloudwatchMetrics.getMetricDataPer1000Metrics,
+  );
+  const scrapeMetrics = a.metricsScrapesPerMinute * 60 * HOURS_PER_MONTH * customMetrics;
+  add(
+    'CloudWatch GetMetricData',
+    `/metrics: ${a.metricsScrapesPerMinute} scrapes a minute × ${customMetrics} metrics`,
+    `${millions(scrapeMetrics)} metrics`,
+    (scrapeMetrics / 1_000) * p.cloudwatchMetrics.getMetricDataPer1000Metrics,
+  );
+
+  for (const { fn, invocations } of functions) {
+    const gbSecondPrice = fn.architecture === 'arm64' ? p.lambda.gbSecondArm64 : p.lambda.gbSecondX86_64;
+    if (APPLICATION_FUNCTIONS.includes(fn.functionDir)) {
+      const gbSeconds = invocations * (measured.warmOverheadMs / 1_000) * (fn.memoryMb / 1_024);
+      add(
+        'Lambda',
+        `${fn.functionDir}: withObservability's warm overhead (${measured.warmOverheadMs} ms)`,
+        `${Math.round(gbSeconds)} GB-s`,
+        gbSeconds * gbSecondPrice,
+      );
+      continue;
+    }
+    const { durationMs } = FUNCTION_PROFILES[fn.functionDir] ?? DEFAULT_PROFILE;
+    const gbSeconds = invocations * (durationMs / 1_000) * (fn.memoryMb / 1_024);
+    add(
+      'Lambda',
+      `${fn.functionDir}: ${Math.round(invocations)} invocations × ${durationMs} ms at ${fn.memoryMb} MB`,
+      `${Math.round(gbSeconds)} GB-s`,
+      (invocations / 1e6) * p.lambda.requestsPerMillion + gbSeconds * gbSecondPrice,
+    );
+  }
+
+  const traces = functions
+    .filter(({ fn }) => fn.tracingActive)
+    .reduce((sum, { invocations }) => {
+      const perSecond = invocations / SECONDS_PER_MONTH;
+      const sampled =
+        Math.min(perSecond, XRAY_RESERVOIR_PER_SECOND) +
+        Math.max(0, perSecond - XRAY_RESERVOIR_PER_SECOND) * XRAY_FIXED_RATE;
+      return sum + sampled * SECONDS_PER_MONTH;
+    }, 0);
+  add(
+    'X-Ray',
+    'traces recorded (Lambda active tracing: 1/s + 5%)',
+    `${millions(traces)} traces`,
+    (traces / 1e6) * p.xray.tracesRecordedPerMillion,
+  );
+
+  const encryptedGroups = inventory.logGroups.filter((group) => group.encrypted).length;
+  const kmsRequests =
+    encryptedGroups * KMS_REQUESTS_PER_LOG_GROUP_PER_HOUR * HOURS_PER_MONTH +
+    (inventory.topics + inventory.queues) *
+      KMS_REQUESTS_PER_ENCRYPTED_QUEUE_OR_TOPIC_PER_HOUR *
+      HOURS_PER_MONTH;
+  add(
+    'KMS',
+    `${inventory.kmsKeys} keys, requests of ${encryptedGroups} log groups, ${inventory.topics} topics, ${inventory.queues} queues`,
+    `${Math.round(kmsRequests)} requests`,
+    inventory.kmsKeys * p.kms.keyPerMonth + (kmsRequests / 10_000) * p.kms.requestsPer10000,
+  );
+
+  const publishes = inventory.topics > 0 ? a.alertsPerDay * (HOURS_PER_MONTH / 24) : 0;
+  const emails = publishes * inventory.emailSubscriptions;
+  add(
+    'SNS',
+    `${inventory.topics} topics, ${inventory.emailSubscriptions} e-mail subscriptions`,
+    `${Math.round(publishes)} publishes`,
+    (publishes / 1e6) * p.sns.publishesPerMillion + (emails / 100_000) * p.sns.emailsPer100000,
+  );
+  add('SQS', `${inventory.queues} queues (dead letters only)`, '0 requests', 0);
+
+  const secretCalls =
+    inventory.secrets > 0 ? a.warmEnvironments * (SECONDS_PER_MONTH / SECRET_CACHE_SECONDS) : 0;
+  add(
+    'Secrets Manager',
+    `${inventory.secrets} secrets`,
+    `${Math.round(secretCalls)} calls`,
+    inventory.secrets * p.secretsManager.secretPerMonth +
+      (secretCalls / 10_000) * p.secretsManager.apiCallsPer10000,
+  );
+  return items;
+}
+
+function ownerOf(inventory: StackInventory, groupId: string): string {
+  return inventory.functions.find((fn) => fn.logGroupId === groupId)?.functionDir ?? groupId;
+}
+
+function millions(count: number): string {
+  return count >= 1e6 ? `${(count / 1e6).toFixed(2)} M` : `${Math.round(count)}`;
+}
+
+export function total(items: LineItem[]): number {
+  return items.reduce((sum, item) => sum + item.monthlyUsd, 0);
+}

@@ -1,0 +1,226 @@
+import { describe, expect, it } from 'vitest';
+import { accessLogBytesOf, findTemplate, parseAssumptions } from '../../scripts/cost';
+import { DEFAULT_ASSUMPTIONS, SECONDS_PER_MONTH } from '../../scripts/cost/assumptions';
+import type { Measured } from '../../scripts/cost/measured';
+import { customMetricFamilies } from '../../scripts/cost/metric-catalog';
+import {
+  apiLogBytesPerRequest,
+  type CostInput,
+  monthlyCost,
+  type Prices,
+  total,
+} from '../../scripts/cost/model';
+import prices from '../../scripts/cost/prices.json';
+import { readInventory, type Template } from '../../scripts/cost/template';
+
+/** A small stack: the API function with two routes, its log group, an access log group, two alarms, a key. */
+const TEMPLATE: Template = {
+  Resources: {
+    Key: { Type: 'AWS::KMS::Key', Properties: {} },
+    ApiRole: {
+      Type: 'AWS::IAM::Role',
+      Properties: { Description: 'Runs the api function of signupflow monitoring (test)' },
+    },
+    ApiLogs: {
+      Type: 'AWS::Logs::LogGroup',
+      Properties: { RetentionInDays: 30, KmsKeyId: { 'Fn::GetAtt': ['Key', 'Arn'] } },
+    },
+    AccessLogs: {
+      Type: 'AWS::Logs::LogGroup',
+      Properties: { RetentionInDays: 30, LogGroupClass: 'INFREQUENT_ACCESS' },
+    },
+    Api: {
+      Type: 'AWS::Lambda::Function',
+      Properties: {
+        Role: { 'Fn::GetAtt': ['ApiRole', 'Arn'] },
+        MemorySize: 1024,
+        Architectures: ['arm64'],
+        TracingConfig: { Mode: 'PassThrough' },
+        LoggingConfig: { LogGroup: { Ref: 'ApiLogs' }, SystemLogLevel: 'WARN' },
+      },
+    },
+    Integration: {
+      Type: 'AWS::ApiGatewayV2::Integration',
+      Properties: { IntegrationUri: { 'Fn::GetAtt': ['Api', 'Arn'] } },
+    },
+    ListRoute: {
+      Type: 'AWS::ApiGatewayV2::Route',
+      Properties: {
+        RouteKey: 'GET /api/events',
+        Target: { 'Fn::Join': ['', ['integrations/', { Ref: 'Integration' }]] },
+      },
+    },
+    ErrorRoute: {
+      Type: 'AWS::ApiGatewayV2::Route',
+      Properties: {
+        RouteKey: 'POST /api/trigger-test-error',
+        Target: { 'Fn::Join': ['', ['integrations/', { Ref: 'Integration' }]] },
+      },
+    },
+    Stage: {
+      Type: 'AWS::ApiGatewayV2::Stage',
+      Properties: {
+        AccessLogSettings: {
+          DestinationArn: { 'Fn::GetAtt': ['AccessLogs', 'Arn'] },
+          Format: '{"status":"$context.status"}',
+        },
+      },
+    },
+    ErrorsAlarm: { Type: 'AWS::CloudWatch::Alarm', Properties: { Period: 300 } },
+    MathAlarm: {
+      Type: 'AWS::CloudWatch::Alarm',
+      Properties: { Metrics: [{ MetricStat: {} }, { MetricStat: {} }, { Expression: 'm1/m2' }] },
+    },
+  },
+};
+
+/** Round figures so that each line's arithmetic can be checked by hand. */
+const MEASURED: Measured = {
+  source: 'test',
+  successBytes: 100,
+  serverErrorBytes: 1_100,
+  warmOverheadMs: 0.5,
+};
+const GB = 1024 ** 3;
+
+function costOf(overrides: Partial<CostInput> = {}) {
+  const inventory = readInventory(TEMPLATE);
+  return monthlyCost({
+    inventory,
+    metricFamilies: customMetricFamilies(inventory, ['select']),
+    measured: MEASURED,
+    accessLogBytes: { success: 50, error: 50 },
+    assumptions: { ...DEFAULT_ASSUMPTIONS, requestsPerSecond: 10, errorRate: 0.1, alertRules: 5 },
+    prices: prices as Prices,
+    ...overrides,
+  });
+}
+
+function line(items: ReturnType<typeof monthlyCost>, pattern: RegExp) {
+  const found = items.find((item) => pattern.test(`${item.service}: ${item.item}`));
+  if (!found) throw new Error(`no line matches ${pattern}`);
+  return found;
+}
+
+describe('the cost model', () => {
+  it('reads what it needs from the template', () => {
+    // Act
+    const inventory = readInventory(TEMPLATE);
+    // Assess
+    expect(inventory.functions).toEqual([
+      expect.objectContaining({
+        functionDir: 'api',
+        memoryMb: 1024,
+        architecture: 'arm64',
+        logGroupId: 'ApiLogs',
+      }),
+    ]);
+    expect(inventory.routes).toEqual([
+      { method: 'GET', path: '/api/events', functionId: 'Api' },
+      { method: 'POST', path: '/api/trigger-test-error', functionId: 'Api' },
+    ]);
+    expect(inventory.accessLogGroupId).toBe('AccessLogs');
+    expect(inventory.alarms.map((alarm) => alarm.metrics)).toEqual([1, 2]);
+  });
+
+  it('prices log ingestion and storage from the measured bytes, the class and the retention', () => {
+    // Act
+    const items = costOf();
+    // Assess: 10 req/s for a month; 90% × 100 B + 10% × 1,100 B = 200 B per request.
+    const requests = 10 * SECONDS_PER_MONTH;
+    const apiGb = (requests * 200) / GB;
+    expect(line(items, /ingestion: logs of api/).monthlyUsd).toBeCloseTo(apiGb * 0.5, 6);
+    // Stored: 30 days of the daily volume, compressed to 15%.
+    expect(line(items, /storage: logs of api/).monthlyUsd).toBeCloseTo(
+      (apiGb / (730 / 24)) * 30 * 0.15 * 0.03,
+      6,
+    );
+    // The access log group is Infrequent Access: half the ingestion price.
+    expect(line(items, /ingestion: API access logs/).monthlyUsd).toBeCloseTo(
+      ((requests * 50) / GB) * 0.25,
+      6,
+    );
+  });
+
+  it('counts custom metrics from routes × status codes, query types and cold starts', () => {
+    // Act
+    const items = costOf();
+    // Assess: (GET /api/events: 3 codes + test error: 1) × 2 request metrics + 1 cold start + 1 query type + 1 pool gauge.
+    expect(line(items, /custom metrics/)).toMatchObject({ quantity: '11 metrics' });
+    expect(line(items, /custom metrics/).monthlyUsd).toBeCloseTo(11 * 0.3, 6);
+  });
+
+  it('prices alarms per metric, GetMetricData per metric requested, the key and the traces', () => {
+    // Act
+    const items = costOf();
+    // Assess
+    expect(line(items, /alarms/).monthlyUsd).toBeCloseTo(3 * 0.1, 6);
+    // 5 rules × 2 metrics × one evaluation a minute for 730 hours, at $0.01 per 1,000 metrics.
+    expect(line(items, /alert evaluator/).monthlyUsd).toBeCloseTo((5 * 2 * 43_800 * 0.01) / 1_000, 6);
+    // One key; one encrypted log group asks KMS 12 times an hour.
+    expect(line(items, /KMS/).monthlyUsd).toBeCloseTo(1 + ((12 * 730) / 10_000) * 0.03, 6);
+    // PassThrough tracing records no traces of its own.
+    expect(line(items, /X-Ray/).monthlyUsd).toBe(0);
+  });
+
+  it("prices the API function's share as the wrapper's overhead only", () => {
+    // Act
+    const items = costOf();
+    // Assess: 0.5 ms × 1 GB per request, at the arm64 GB-second price.
+    const gbSeconds = 10 * SECONDS_PER_MONTH * 0.0005 * 1;
+    expect(line(items, /Lambda: api/).monthlyUsd).toBeCloseTo(gbSeconds * 0.0000133334, 6);
+  });
+
+  it('samples X-Ray traces as Lambda does when tracing is active', () => {
+    // Prepare: the same stack with active tracing.
+    const traced = structuredClone(TEMPLATE);
+    const api = traced.Resources?.Api?.Properties as Record<string, unknown>;
+    api.TracingConfig = { Mode: 'Active' };
+    const inventory = readInventory(traced);
+    // Act
+    const items = costOf({ inventory, metricFamilies: customMetricFamilies(inventory, ['select']) });
+    // Assess: 1 trace a second plus 5% of the other 9 requests.
+    const traces = (1 + 9 * 0.05) * SECONDS_PER_MONTH;
+    expect(line(items, /X-Ray/).monthlyUsd).toBeCloseTo((traces / 1e6) * 5, 6);
+  });
+
+  it('totals the lines', () => {
+    // Act
+    const items = costOf();
+    // Assess
+    expect(total(items)).toBeCloseTo(
+      items.reduce((sum, item) => sum + item.monthlyUsd, 0),
+      9,
+    );
+    expect(total(items)).toBeGreaterThan(0);
+  });
+
+  it('uses the measured mix only when its error share is the one assumed', () => {
+    // Prepare
+    const measured = { ...MEASURED, mixBytes: 170, mixErrorShare: 0.05 };
+    // Act + Assess
+    expect(apiLogBytesPerRequest(measured, 0.05)).toBe(170);
+    expect(apiLogBytesPerRequest(measured, 0.1)).toBeCloseTo(200, 9);
+  });
+
+  it('estimates the access log line from the format in the template', () => {
+    // Act
+    const bytes = accessLogBytesOf('{"status":"$context.status"}');
+    // Assess
+    expect(bytes).toEqual({ success: '{"status":"200"}'.length, error: '{"status":"500"}'.length });
+  });
+
+  it('takes traffic from flags and rejects nonsense', () => {
+    // Act
+    const { assumptions } = parseAssumptions(['--requests-per-second', '20', '--error-rate', '0.01']);
+    // Assess
+    expect(assumptions).toMatchObject({ requestsPerSecond: 20, errorRate: 0.01, alertRules: 10 });
+    expect(() => parseAssumptions(['--error-rate', '5'])).toThrow(/share from 0 to 1/);
+    expect(() => parseAssumptions(['--alert-rules', 'ten'])).toThrow(/must be a number/);
+  });
+
+  it('asks for `npm run synth` when there is no template', () => {
+    // Act + Assess
+    expect(() => findTemplate('/nonexistent/cdk.out')).toThrow(/npm run synth/);
+  });
+});
