@@ -4,6 +4,7 @@ import { Alerting } from './alerting';
 import type { StageConfig } from './config';
 import { DatabaseAccess } from './database-access';
 import { HealthCheck } from './health-check';
+import { MonitoringDashboard } from './monitoring-dashboard';
 import { MonitoringKey } from './monitoring-key';
 import { SignUpFlowApi } from './signupflow-api';
 import { createVpcPlacement } from './vpc-placement';
@@ -22,6 +23,7 @@ export class SignUpFlowMonitoringStack extends Stack {
   readonly api: SignUpFlowApi;
   readonly health: HealthCheck;
   readonly alerting: Alerting;
+  readonly dashboard: MonitoringDashboard;
 
   constructor(scope: Construct, id: string, props: SignUpFlowMonitoringStackProps) {
     super(scope, id, props);
@@ -40,6 +42,20 @@ export class SignUpFlowMonitoringStack extends Stack {
       publicRoute: this.api.publicRoute.bind(this.api),
       database,
       vpcPlacement,
+    });
+    this.dashboard = new MonitoringDashboard(this, 'Dashboard', {
+      config,
+      functions: [
+        { name: 'api', fn: this.api.apiFunction },
+        { name: 'health', fn: this.health.healthFunction },
+        { name: 'slack-notifier', fn: this.alerting.notifier },
+      ],
+      alarms: [
+        ...this.api.apiFunction.alarms,
+        ...this.health.alarms,
+        ...this.alerting.notifier.alarms,
+        this.alerting.deadLetterAlarm,
+      ],
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.stage.url, description: 'Base URL of the HTTP API' });

@@ -175,4 +175,26 @@ describe('the dev stack', () => {
       expect(alarm.Properties.AlarmActions).toContainEqual({ Ref: alertTopicId });
     }
   });
+
+  it('draws the key metrics and every alarm on one dashboard', () => {
+    const [dashboard] = resourcesOf('AWS::CloudWatch::Dashboard');
+    const body = JSON.stringify(dashboard?.[1].Properties.DashboardBody);
+
+    expect(dashboard?.[1].Properties.DashboardName).toBe('signupflow-dev');
+    for (const metric of [
+      'http_requests_total',
+      'http_request_duration_seconds',
+      'db_query_duration_seconds',
+      'db_connections_active',
+      'health_check_healthy',
+      'slack_notifications_total',
+    ]) {
+      expect(body).toMatch(
+        new RegExp(`SEARCH\\('\\{SignUpFlow/dev,service[^}]*\\} MetricName=[\\\\"]+${metric}`),
+      );
+    }
+    expect(body).toContain('100 * SUM(errors) / SUM(requests)');
+    const alarmIds = resourcesOf('AWS::CloudWatch::Alarm').map(([id]) => id);
+    for (const id of alarmIds) expect(body).toContain(`"${id}","Arn"`);
+  });
 });
