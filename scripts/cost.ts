@@ -84,7 +84,9 @@ export function findTemplate(cdkOut = path.join(ROOT, 'cdk.out')): string {
   } catch {
     // no cdk.out yet
   }
-  const [first] = files.sort();
+  // The quick start's traffic is production's: its template, when synthesized, is the one to price.
+  const first =
+    files.find((file) => file === 'SignUpFlowMonitoring-production.template.json') ?? files.sort()[0];
   if (!first) {
     throw new Error(
       `No synthesized template in ${cdkOut}: run \`npm run synth\` first (no AWS account needed).`,

@@ -97,8 +97,9 @@ function recordRequest(event: unknown, statusCode: number, startedAt: number): v
   };
   aggregatedMetrics.count('http_requests_total', dimensions);
   aggregatedMetrics.add('http_request_duration_seconds', 'Seconds', secondsSince(startedAt), dimensions);
-  // An error is what on-call looks at first: its metrics never wait for the next flush.
-  if (statusCode >= 500) aggregatedMetrics.flush();
+  // An error is what on-call looks at first: its series never waits for the next flush (the others do, so
+  // that an error does not also cost the EMF of every route's pending samples).
+  if (statusCode >= 500) aggregatedMetrics.flushSeries(dimensions);
 }
 
 function secondsSince(startedAt: number): number {
