@@ -1,5 +1,6 @@
 import pg from 'pg';
-import { type Probe, SettingsError, UnexpectedReplyError } from './probe';
+import { ConnectionProbe } from './connection-probe';
+import { SettingsError, UnexpectedReplyError } from './probe';
 
 export type PostgresSettingsProvider = () => Promise<pg.ClientConfig>;
 
@@ -8,17 +9,14 @@ export type PostgresSettingsProvider = () => Promise<pg.ClientConfig>;
  * never answers unless `connectionTimeoutMillis` is set; the driver's timeouts are set too, but the caller's
  * hard timer is what bounds the check, and `reset()` destroys the socket so that nothing waits on it later.
  */
-export class PostgresProbe implements Probe {
+export class PostgresProbe extends ConnectionProbe<pg.Client> {
   readonly component = 'database';
-  readonly timeoutMs: number;
   readonly #settings: PostgresSettingsProvider;
-  #client: pg.Client | undefined;
-  #connection: Promise<pg.Client> | undefined;
   #inFlight: Promise<void> | undefined;
 
   constructor(settings: PostgresSettingsProvider, timeoutMs: number) {
+    super(timeoutMs);
     this.#settings = settings;
-    this.timeoutMs = timeoutMs;
   }
 
   /**
@@ -35,36 +33,18 @@ export class PostgresProbe implements Probe {
   }
 
   async #checkOnce(): Promise<void> {
-    const client = await this.#connected();
+    const client = await this.connected();
     const { rows } = await client.query<{ ok: number }>('SELECT 1 AS ok');
     if (rows.length !== 1 || rows[0]?.ok !== 1)
       throw new UnexpectedReplyError('SELECT 1 returned another row');
   }
 
-  reset(): void {
-    const client = this.#client;
-    this.#client = undefined;
-    this.#connection = undefined;
+  override reset(): void {
     this.#inFlight = undefined;
-    if (client) destroy(client);
+    super.reset();
   }
 
-  /** For tests and the local server: closes the connection for good. */
-  close(): void {
-    this.reset();
-  }
-
-  #connected(): Promise<pg.Client> {
-    if (this.#connection) return this.#connection;
-    const connection = this.#connect();
-    this.#connection = connection;
-    connection.catch(() => {
-      if (this.#connection === connection) this.reset();
-    });
-    return connection;
-  }
-
-  async #connect(): Promise<pg.Client> {
+  protected async connect(): Promise<pg.Client> {
     let settings: pg.ClientConfig;
     try {
       settings = await this.#settings();
@@ -78,20 +58,18 @@ export class PostgresProbe implements Probe {
       query_timeout: this.timeoutMs,
       keepAlive: true,
     });
-    this.#client = client;
+    this.client = client;
     // A connection that fails while idle (server restart, network) must not crash the environment.
-    const discard = () => {
-      if (this.#client === client) this.reset();
-    };
-    client.on('error', discard);
-    client.on('end', discard);
+    client.on('error', this.resetWhenLost(client));
+    client.on('end', this.resetWhenLost(client));
     await client.connect();
     return client;
   }
-}
 
-function destroy(client: pg.Client): void {
-  const internals = client as unknown as { connection?: { stream?: { destroy(): void } } };
-  internals.connection?.stream?.destroy();
-  client.end().catch(() => undefined);
+  /** Ends the client and destroys its socket, which `end()` alone leaves waiting on a hung server. */
+  protected destroy(client: pg.Client): void {
+    const internals = client as unknown as { connection?: { stream?: { destroy(): void } } };
+    internals.connection?.stream?.destroy();
+    client.end().catch(() => undefined);
+  }
 }

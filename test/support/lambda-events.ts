@@ -58,3 +58,18 @@ export function lambdaContext(functionName = 'signupflow-api'): Context {
     succeed: () => undefined,
   };
 }
+
+/** The event an EventBridge schedule (`rate(1 minute)`) sends its Lambda target. */
+export function scheduledEvent(): Record<string, unknown> {
+  return {
+    version: '0',
+    id: '53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa',
+    'detail-type': 'Scheduled Event',
+    source: 'aws.events',
+    account: '123456789012',
+    time: new Date().toISOString(),
+    region: 'eu-west-1',
+    resources: ['arn:aws:events:eu-west-1:123456789012:rule/signupflow-dev-health'],
+    detail: {},
+  };
+}

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { lambdaContext } from '../../support/lambda-events';
+import { lambdaContext, scheduledEvent } from '../../support/lambda-events';
 import { type CapturedOutput, captureOutput } from '../../support/output';
 import { createTestDatabase, type TestDatabase } from '../../support/postgres';
 import { loadHealthHandler } from './load-health-handler';
@@ -130,17 +130,7 @@ describe('health handler against healthy Postgres and Redis', () => {
 
   it('runs the same check for the scheduled EventBridge event', async () => {
     // Prepare
-    const scheduled = {
-      version: '0',
-      id: '53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa',
-      'detail-type': 'Scheduled Event',
-      source: 'aws.events',
-      account: '123456789012',
-      time: new Date().toISOString(),
-      region: 'eu-west-1',
-      resources: ['arn:aws:events:eu-west-1:123456789012:rule/signupflow-dev-health'],
-      detail: {},
-    };
+    const scheduled = scheduledEvent();
     output.clear();
 
     // Act

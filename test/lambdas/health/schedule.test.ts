@@ -1,20 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { lambdaContext } from '../../support/lambda-events';
+import { lambdaContext, scheduledEvent } from '../../support/lambda-events';
 import { type CapturedOutput, captureOutput } from '../../support/output';
 import { TEST_POSTGRES_URL } from '../../support/postgres';
 import { loadHealthHandler } from './load-health-handler';
-
-const scheduledEvent = () => ({
-  version: '0',
-  id: '53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa',
-  'detail-type': 'Scheduled Event',
-  source: 'aws.events',
-  account: '123456789012',
-  time: new Date().toISOString(),
-  region: 'eu-west-1',
-  resources: ['arn:aws:events:eu-west-1:123456789012:rule/signupflow-dev-health'],
-  detail: {},
-});
 
 describe('the scheduled probe with metrics aggregated for 60 s, as deployed', () => {
   let health: Awaited<ReturnType<typeof loadHealthHandler>>;
