@@ -9,7 +9,9 @@ import { ROOT } from './bundle';
 export const PRODUCTION_ENV: Record<string, string> = {
   POWERTOOLS_SERVICE_NAME: 'signupflow',
   POWERTOOLS_METRICS_NAMESPACE: 'SignUpFlow/production',
-  LOG_LEVEL: 'WARN',
+  LOG_LEVEL: 'INFO',
+  // What Lambda sets from the function's application log level: Powertools Logger follows it.
+  AWS_LAMBDA_LOG_LEVEL: 'INFO',
   METRICS_FLUSH_INTERVAL_SECONDS: '60',
   STAGE: 'production',
   SENTRY_ENVIRONMENT: 'production',

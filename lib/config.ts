@@ -6,7 +6,12 @@ export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
 
-export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
+/**
+ * Lambda's application log levels a stage may choose. Not WARN or ERROR: EMF documents carry no `level`, so
+ * Lambda files them as INFO and a WARN filter would drop every custom metric. Powertools Logger follows the
+ * level Lambda sets (AWS_LAMBDA_LOG_LEVEL).
+ */
+export const LOG_LEVELS = ['DEBUG', 'INFO'] as const;
 export const SEVERITIES = ['critical', 'warning', 'info'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 

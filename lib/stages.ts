@@ -46,7 +46,7 @@ export const STAGES: Record<string, unknown> = {
     stage: 'production',
     production: true,
     logRetentionDays: 90,
-    logLevel: 'WARN',
+    logLevel: 'INFO',
     sentry: { environment: 'production', tracesSampleRate: 0.01 },
     slack: {
       alertChannel: '#signupflow-alerts',

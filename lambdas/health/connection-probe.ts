@@ -8,9 +8,11 @@ import type { Component, Probe } from './probe';
 export abstract class ConnectionProbe<Client> implements Probe {
   abstract readonly component: Component;
   readonly timeoutMs: number;
-  /** The client being connected or connected; `connect()` sets it before it waits on the network. */
+  /** The client being connected or connected. */
   protected client: Client | undefined;
   #connection: Promise<Client> | undefined;
+  /** Counts resets: a connection begun before the latest reset is destroyed, never adopted. */
+  #generation = 0;
 
   constructor(timeoutMs: number) {
     this.timeoutMs = timeoutMs;
@@ -18,12 +20,16 @@ export abstract class ConnectionProbe<Client> implements Probe {
 
   abstract check(): Promise<void>;
 
-  /** Opens a connection and sets `this.client` as soon as the client exists. */
-  protected abstract connect(): Promise<Client>;
+  /**
+   * Opens a connection. Calls `adopt(client)` as soon as the client exists, before waiting on the network, so
+   * that a reset meanwhile can destroy it; `adopt` throws when the connection is already stale.
+   */
+  protected abstract connect(adopt: (client: Client) => void): Promise<Client>;
 
   protected abstract destroy(client: Client): void;
 
   reset(): void {
+    this.#generation += 1;
     const client = this.client;
     this.client = undefined;
     this.#connection = undefined;
@@ -37,7 +43,17 @@ export abstract class ConnectionProbe<Client> implements Probe {
 
   protected connected(): Promise<Client> {
     if (this.#connection) return this.#connection;
-    const connection = this.connect();
+    const generation = this.#generation;
+    const adopt = (client: Client): void => {
+      // A check that timed out while the settings (a secret) were still being read must not leave a client
+      // behind that connects later and is never closed.
+      if (generation !== this.#generation) {
+        this.destroy(client);
+        throw new Error('The connection was reset while it was being opened');
+      }
+      this.client = client;
+    };
+    const connection = this.connect(adopt);
     this.#connection = connection;
     connection.catch(() => {
       if (this.#connection === connection) this.reset();

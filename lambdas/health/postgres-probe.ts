@@ -44,7 +44,7 @@ export class PostgresProbe extends ConnectionProbe<pg.Client> {
     super.reset();
   }
 
-  protected async connect(): Promise<pg.Client> {
+  protected async connect(adopt: (client: pg.Client) => void): Promise<pg.Client> {
     let settings: pg.ClientConfig;
     try {
       settings = await this.#settings();
@@ -58,7 +58,7 @@ export class PostgresProbe extends ConnectionProbe<pg.Client> {
       query_timeout: this.timeoutMs,
       keepAlive: true,
     });
-    this.client = client;
+    adopt(client);
     // A connection that fails while idle (server restart, network) must not crash the environment.
     client.on('error', this.resetWhenLost(client));
     client.on('end', this.resetWhenLost(client));

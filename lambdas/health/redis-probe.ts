@@ -30,7 +30,7 @@ export class RedisProbe extends ConnectionProbe<Redis> {
     client.disconnect(false);
   }
 
-  protected async connect(): Promise<Redis> {
+  protected async connect(adopt: (client: Redis) => void): Promise<Redis> {
     let settings: RedisSettings;
     try {
       settings = await this.#settings();
@@ -56,7 +56,7 @@ export class RedisProbe extends ConnectionProbe<Redis> {
       disconnectTimeout: this.timeoutMs,
       connectionName: 'signupflow-health',
     });
-    this.client = client;
+    adopt(client);
     this.#lastError = undefined;
     client.on('error', (error: Error) => {
       this.#lastError = error;

@@ -70,13 +70,6 @@ export class MetricAggregator {
     if (this.#now() - this.#lastFlush >= this.#flushIntervalMs) this.flush();
   }
 
-  /** Writes one dimension set's samples now, leaving the others to the next flush. */
-  flushSeries(dimensions: Dimensions): void {
-    const key = JSON.stringify(dimensions);
-    const series = this.#series.get(key);
-    if (series) this.#publish(key, series);
-  }
-
   flush(): void {
     for (const [key, series] of this.#series) this.#publish(key, series);
     this.#lastFlush = this.#now();

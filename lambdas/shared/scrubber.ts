@@ -14,7 +14,7 @@ const SENSITIVE_KEY = new RegExp(SENSITIVE_WORDS, 'i');
  */
 const SENSITIVE_TEXT = new RegExp(
   [
-    /(?<urlScheme>\b[a-z][a-z0-9+.-]*:\/\/)[^\s/:@]+:[^\s/@]+@/,
+    /(?<urlScheme>\b[a-z][a-z0-9+.-]*:\/\/)[^\s/:@]*:[^\s/@]+@/,
     /https:\/\/hooks\.slack(?:-gov)?\.com\/[A-Za-z0-9_/-]+/,
     /\b(?<authScheme>Bearer|Basic)\s+[A-Za-z0-9\-._~+/]+=*/,
     /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/,
@@ -34,7 +34,10 @@ export function isSensitiveKey(key: string): boolean {
  * messages such as `retry with password=...`); the value quoted or up to the next separator.
  */
 const KEY_VALUE = new RegExp(
-  `(["']?)([\\w.-]*(?:${SENSITIVE_WORDS})[\\w.-]*)\\1(\\s*[:=]\\s*)(?:"[^"]*"|'[^']*'|[^\\s"',;&}]+)`,
+  // An optional scheme word (`Authorization: Token <credential>`) is taken with the value when a long
+  // credential-like token follows it.
+  `(["']?)([\\w.-]*(?:${SENSITIVE_WORDS})[\\w.-]*)\\1(\\s*[:=]\\s*)` +
+    `(?:"[^"]*"|'[^']*'|(?:[A-Za-z][\\w-]*\\s+(?=[\\w\\-.~+/]{8,}))?[^\\s"',;&}]+)`,
   'gi',
 );
 

@@ -31,24 +31,32 @@ export function startSentry(): Promise<Sentry> | undefined {
     }
     return undefined;
   }
-  sentry ??= importSentry().then((module) => {
-    module.init({
-      dsn,
-      environment: process.env.SENTRY_ENVIRONMENT,
-      release: process.env.GIT_COMMIT_SHA,
-      tracesSampleRate: tracesSampleRate(),
-      sendDefaultPii: false,
-      // Release-health sessions describe long-running processes and HTTP servers, not Lambda invocations:
-      // they would add an envelope to flushes and make Sentry's crash-free figures meaningless.
-      integrations: (defaults) => [
-        ...defaults.filter((integration) => !['ProcessSession', 'Http'].includes(integration.name)),
-        module.httpIntegration({ trackIncomingRequestsAsSessions: false }),
-      ],
-      beforeSend: (event) => scrub(event),
-      beforeBreadcrumb: (breadcrumb) => scrub(breadcrumb),
+  sentry ??= importSentry()
+    .then((module) => {
+      module.init({
+        dsn,
+        environment: process.env.SENTRY_ENVIRONMENT,
+        release: process.env.GIT_COMMIT_SHA,
+        tracesSampleRate: tracesSampleRate(),
+        sendDefaultPii: false,
+        // Release-health sessions describe long-running processes and HTTP servers, not Lambda invocations:
+        // they would add an envelope to flushes and make Sentry's crash-free figures meaningless.
+        integrations: (defaults) => [
+          ...defaults.filter((integration) => !['ProcessSession', 'Http'].includes(integration.name)),
+          module.httpIntegration({ trackIncomingRequestsAsSessions: false }),
+        ],
+        // Errors, breadcrumbs and, with tracing on, transactions and spans (their names and attributes hold URLs).
+        beforeSend: (event) => scrub(event),
+        beforeSendTransaction: (event) => scrub(event),
+        beforeSendSpan: (span) => scrub(span),
+        beforeBreadcrumb: (breadcrumb) => scrub(breadcrumb),
+      });
+      return module;
+    })
+    .catch((error: unknown) => {
+      sentry = undefined; // the next error tries again
+      throw error;
     });
-    return module;
-  });
   return sentry;
 }
 

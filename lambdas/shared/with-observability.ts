@@ -97,9 +97,9 @@ function recordRequest(event: unknown, statusCode: number, startedAt: number): v
   };
   aggregatedMetrics.count('http_requests_total', dimensions);
   aggregatedMetrics.add('http_request_duration_seconds', 'Seconds', secondsSince(startedAt), dimensions);
-  // An error is what on-call looks at first: its series never waits for the next flush (the others do, so
-  // that an error does not also cost the EMF of every route's pending samples).
-  if (statusCode >= 500) aggregatedMetrics.flushSeries(dimensions);
+  // An error is what on-call looks at first: it never waits for the next flush. Every pending series goes
+  // with it, so that the 5xx count and the request count it is divided by reach CloudWatch together.
+  if (statusCode >= 500) aggregatedMetrics.flush();
 }
 
 function secondsSince(startedAt: number): number {
@@ -119,7 +119,12 @@ function errorContext(event: unknown, context: Context): ErrorContext {
 /** With SENTRY_TRACES_SAMPLE_RATE set, the invocation is a Sentry transaction too. */
 async function traced<T>(run: () => Promise<T>): Promise<T> {
   if (tracesSampleRate() === undefined) return run();
-  const sentry = await startSentry();
+  const sentry = await startSentry()?.catch((error: unknown) => {
+    logger.error('Sentry could not start: the invocation runs without a transaction', {
+      reason: String(error),
+    });
+    return undefined;
+  });
   if (!sentry) return run();
   let sampled = false;
   const name = process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'handler';

@@ -38,8 +38,16 @@ describe('stage configuration', () => {
     const { logLevel: _omitted, ...input } = STAGES.dev as Record<string, unknown>;
 
     // Assess
-    expect(() => parseStageConfig(input, 'stages.dev')).toThrow(
-      /stages\.dev\.logLevel: .*"DEBUG"\|"INFO"\|"WARN"\|"ERROR"/,
+    expect(() => parseStageConfig(input, 'stages.dev')).toThrow(/stages\.dev\.logLevel: .*"DEBUG"\|"INFO"/);
+  });
+
+  it('rejects an application log level that would drop the EMF metrics', () => {
+    // Prepare
+    const input = { ...(STAGES.production as object), logLevel: 'WARN' };
+
+    // Assess
+    expect(() => parseStageConfig(input, 'stages.production')).toThrow(
+      /stages\.production\.logLevel: .*"DEBUG"\|"INFO"/,
     );
   });
 

@@ -67,23 +67,6 @@ describe('MetricAggregator', () => {
     for (const document of documents) expect(document.query_type).toBe('select');
   });
 
-  it('writes one series on demand and keeps the others for the next flush', () => {
-    // Prepare
-    output = captureOutput();
-    const metrics = aggregator();
-    const ok = { endpoint: '/api/events', method: 'GET', status_code: '200' };
-    const failed = { ...ok, status_code: '500' };
-    metrics.count('http_requests_total', ok);
-    metrics.count('http_requests_total', failed);
-
-    // Act
-    metrics.flushSeries(failed);
-
-    // Assess
-    expect(output.emf()).toEqual([expect.objectContaining({ ...failed, http_requests_total: 1 })]);
-    expect(metrics.pendingSeries).toBe(1);
-  });
-
   it('writes nothing when nothing was recorded', () => {
     output = captureOutput();
 

@@ -23,6 +23,16 @@ describe('scrubText', () => {
       `postgres://${REDACTED}@db.internal:5432/app`,
     ],
     [
+      'a password-only URL',
+      'redis://:s3cr3t@cache.internal:6379/0',
+      `redis://${REDACTED}@cache.internal:6379/0`,
+    ],
+    [
+      'a credential of another scheme',
+      'Authorization: Token abcdef123456 sent',
+      `Authorization: ${REDACTED} sent`,
+    ],
+    [
       'an assigned password',
       `retry with password=${SECRETS.password} now`,
       `retry with password=${REDACTED} now`,

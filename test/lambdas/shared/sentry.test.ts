@@ -130,4 +130,30 @@ describe('errors reported to Sentry', () => {
     }[];
     expect(reported?.exception.values[0]?.stacktrace.frames.length).toBeGreaterThan(5);
   });
+
+  it('with tracing on, sends the invocation as a transaction with secrets scrubbed from span names', async () => {
+    // Prepare
+    vi.stubEnv('SENTRY_DSN', sentryServer.dsn);
+    vi.stubEnv('SENTRY_TRACES_SAMPLE_RATE', '1');
+    const secretUrl = 'https://hooks.slack.com/services/T0SIGNUP/B0FLOW/tracingSecretPart';
+    const traced = shared.withObservability(async () => {
+      const Sentry = await import('@sentry/aws-serverless');
+      await Sentry.startSpan({ name: `POST ${secretUrl}`, op: 'http.client' }, async () => undefined);
+      return { statusCode: 200 };
+    });
+
+    // Act
+    const response = await traced(httpApiEvent('GET /api/events'), lambdaContext());
+    vi.stubEnv('SENTRY_TRACES_SAMPLE_RATE', '');
+
+    // Assess
+    expect(response).toMatchObject({ statusCode: 200 });
+    const transactions = sentryServer.envelopes.flatMap((envelope) =>
+      envelope.items.filter((item) => item.header.type === 'transaction'),
+    );
+    expect(transactions).toHaveLength(1);
+    const raw = sentryServer.envelopes.map((envelope) => envelope.raw).join('\n');
+    expect(raw).toContain('http.client');
+    expect(raw).not.toContain('tracingSecretPart');
+  });
 });
