@@ -1,4 +1,12 @@
-import { AspectPriority, Aspects, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import {
+  Annotations,
+  AspectPriority,
+  Aspects,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  Validations,
+} from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -159,7 +167,18 @@ export class Alerting extends Construct {
       alarm.addOkAction(email);
     }
 
-    this.alarmNotifications = new AlarmNotifications(this.topic, { exclude: [this.deadLetterAlarm] });
+    // Dead letters go to e-mail only, since Slack may be what is broken; a stage without e-mail addresses
+    // would tell nobody, so there they go to the alert topic as well.
+    const deadLettersByEmailOnly = config.email.addresses.length > 0;
+    if (!deadLettersByEmailOnly) {
+      Annotations.of(this).addWarningV2(
+        'signupflow:dead-letters-without-email',
+        `No e-mail addresses in stage ${config.stage}: the dead-letter alarm also goes to Slack, which may be what fails.`,
+      );
+    }
+    this.alarmNotifications = new AlarmNotifications(this.topic, {
+      exclude: deadLettersByEmailOnly ? [this.deadLetterAlarm] : [],
+    });
   }
 
   /** Every alarm under `scope` (the stack) notifies the alert topic on ALARM and on OK. */

@@ -3,13 +3,43 @@ import { importSecrets } from './side-bundles';
 /** Secrets are cached per Lambda environment for this long before Secrets Manager is asked again. */
 export const SECRET_CACHE_SECONDS = 300;
 
+type SecretsProvider = InstanceType<Awaited<ReturnType<typeof importSecrets>>['SecretsProvider']>;
+
+let provider: Promise<SecretsProvider> | undefined;
+
+/**
+ * The environment's one Secrets Manager reader (its cache is per provider), with short timeouts: a secret read
+ * runs inside a health check's or a Slack delivery's time budget and must not hang on the network.
+ */
+export function secretsProvider(): Promise<SecretsProvider> {
+  provider ??= importSecrets().then(
+    ({ SecretsProvider }) =>
+      new SecretsProvider({
+        clientConfig: { maxAttempts: 2, requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000 } },
+      }),
+  );
+  return provider;
+}
+
+/** Reads a secret's string from Secrets Manager (cached for `maxAgeSeconds`). */
+export async function getSecretString(
+  secretArn: string,
+  maxAgeSeconds = SECRET_CACHE_SECONDS,
+): Promise<string> {
+  const value = await (await secretsProvider()).get(secretArn, { maxAge: maxAgeSeconds });
+  if (typeof value !== 'string') throw new Error(`Secret ${secretArn} holds no string`);
+  return value;
+}
+
 /**
  * Reads a JSON secret from Secrets Manager through Powertools Parameters (cached). The SDK is imported on
  * first use (a side bundle in Lambda), so functions that run without secrets (local runs, tests) never load it.
  */
 export async function getJsonSecret<T extends Record<string, unknown>>(secretArn: string): Promise<T> {
-  const { getSecret } = await importSecrets();
-  const value = await getSecret<T>(secretArn, { transform: 'json', maxAge: SECRET_CACHE_SECONDS });
+  const value = await (await secretsProvider()).get<T>(secretArn, {
+    transform: 'json',
+    maxAge: SECRET_CACHE_SECONDS,
+  });
   if (value === undefined || typeof value !== 'object' || value === null) {
     throw new Error(`Secret ${secretArn} is empty or not a JSON object`);
   }

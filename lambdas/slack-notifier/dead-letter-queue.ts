@@ -4,9 +4,13 @@ import type { DeadLetter } from './notify';
 /** SQS accepts messages up to 1 MiB; the queue is created with that maximum. */
 export const MAX_DEAD_LETTER_BYTES = 1_048_576;
 
-/** Short timeouts: the dead-letter send runs in the time the delivery budget leaves before the Lambda timeout. */
+/**
+ * Short timeouts: the dead-letter send runs in the time the delivery budget leaves before the Lambda timeout,
+ * at most DEAD_LETTER_WORST_CASE_MS (2 attempts × (1 s to connect + 2 s to answer)).
+ */
+export const DEAD_LETTER_WORST_CASE_MS = 6_000;
 const sqs = new SQSClient({
-  maxAttempts: 3,
+  maxAttempts: 2,
   requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000 },
 });
 

@@ -1,14 +1,14 @@
 import type { Context } from 'aws-lambda';
 import { logger } from '../shared/observability';
 import { aggregatedMetrics, withObservability } from '../shared/with-observability';
-import { DeadLetterError, sendDeadLetter } from './dead-letter-queue';
+import { DEAD_LETTER_WORST_CASE_MS, DeadLetterError, sendDeadLetter } from './dead-letter-queue';
 import { type RetryCause, SlackDelivery } from './delivery';
 import { deadLetterUnprocessable, type NoticeOutcome, type NotifierPorts, notify } from './notify';
 import { parseSnsRecord, recordsOf } from './sns-records';
 import { webhookDirectory } from './webhooks';
 
-/** Time kept back from the Lambda timeout for the dead-letter send and the metric flush. */
-export const RESERVED_MS = 3_000;
+/** Time kept back from the Lambda timeout for the dead-letter send (worst case) and the metric flush. */
+export const RESERVED_MS = DEAD_LETTER_WORST_CASE_MS + 1_000;
 
 const delivery = new SlackDelivery({
   requestTimeoutMs: Number(process.env.SLACK_REQUEST_TIMEOUT_MS ?? 5_000),

@@ -1,5 +1,5 @@
 import type { AlertSeverity } from '../shared/alert-message';
-import { importSecrets } from '../shared/side-bundles';
+import { getSecretString } from '../shared/secrets';
 import { chooseRoute, parseRoutes, type Route } from './routing';
 
 /** Webhook URLs are cached per Lambda environment for this long: rotation takes effect within 5 minutes. */
@@ -33,8 +33,7 @@ export function webhookDirectory(env: NodeJS.ProcessEnv = process.env): WebhookD
 async function fromSecret(route: Route): Promise<WebhookLookup> {
   let value: unknown;
   try {
-    const { getSecret } = await importSecrets();
-    value = await getSecret(route.secretArn, { maxAge: WEBHOOK_CACHE_SECONDS });
+    value = await getSecretString(route.secretArn, WEBHOOK_CACHE_SECONDS);
   } catch (error) {
     return { error: `could not read the webhook secret of ${route.channel} (${(error as Error).name})` };
   }

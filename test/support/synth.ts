@@ -12,10 +12,18 @@ export function cdkJsonContext(): Record<string, unknown> {
   return JSON.parse(readFileSync(CDK_JSON, 'utf8')).context;
 }
 
+export interface PluginReport {
+  pluginName: string;
+  conclusion: 'success' | 'failure';
+  violations: { ruleName: string; severity: string; description: string }[];
+}
+
 export interface SynthesizedStack {
   stack: SignUpFlowMonitoringStack;
   template: Template;
-  validationReport: { pluginReports: unknown[] };
+  validationReport: { pluginReports: PluginReport[] };
+  /** cdk-nag's AwsSolutions findings (the report also lists construct annotations, such as warnings). */
+  nagFindings: PluginReport['violations'];
   cleanup(): void;
 }
 
@@ -40,6 +48,9 @@ export function synthesizeStack(stage = 'dev', context: Record<string, unknown> 
     stack,
     template: Template.fromStack(stack),
     validationReport,
+    nagFindings: (validationReport.pluginReports as PluginReport[])
+      .filter((report) => report.pluginName === 'AwsSolutions')
+      .flatMap((report) => report.violations),
     cleanup: () => rmSync(outdir, { recursive: true, force: true }),
   };
 }
