@@ -19,6 +19,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, type IConstruct } from 'constructs';
 import { AlarmNotifications } from './alarm-notifications';
 import type { StageConfig } from './config';
+import { importSecret } from './imported-secret';
 import { ObservedFunction } from './observed-function';
 
 /** Long enough for 429 waits and retries; the notifier stops trying 3 s before it, to dead-letter in time. */
@@ -218,11 +219,7 @@ function webhookSecret(
   props: { config: StageConfig; key: kms.IKey; removalPolicy: RemovalPolicy },
 ): secretsmanager.ISecret {
   if (webhook.webhookSecretArn) {
-    const arn = webhook.webhookSecretArn;
-    // A complete ARN ends with the 6-character suffix Secrets Manager adds; a partial one is granted with a wildcard.
-    return /-[A-Za-z0-9]{6}$/.test(arn)
-      ? secretsmanager.Secret.fromSecretCompleteArn(scope, id, arn)
-      : secretsmanager.Secret.fromSecretPartialArn(scope, id, arn);
+    return importSecret(scope, id, webhook.webhookSecretArn);
   }
   const { config } = props;
   const suffix = [webhook.channel.slice(1), ...(webhook.severities ?? [])].join('-');

@@ -68,6 +68,11 @@ export const stageConfigSchema = z
       user: z.string().min(1),
       /** Secret with a `password` key; omitted means the stack creates one to fill in after deploy. */
       passwordSecretArn: secretArn.optional(),
+      /** The customer-managed KMS key of that secret, when it has one (an RDS-managed secret may). */
+      passwordSecretKeyArn: z
+        .string()
+        .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/.+$/, 'must be a KMS key ARN')
+        .optional(),
     }),
     redis: z.strictObject({ host: hostname, port, tls: z.boolean() }),
     vpc: z

@@ -1,9 +1,10 @@
 import { Validations } from 'aws-cdk-lib';
 import type * as iam from 'aws-cdk-lib/aws-iam';
-import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { StageConfig } from './config';
+import { importSecret } from './imported-secret';
 
 /** Where Lambda's Node.js runtime keeps Amazon's CA certificates, RDS's included. */
 export const LAMBDA_CA_CERTS = '/var/runtime/ca-cert.pem';
@@ -16,17 +17,21 @@ export const LAMBDA_CA_CERTS = '/var/runtime/ca-cert.pem';
 export class DatabaseAccess extends Construct {
   readonly passwordSecret: secretsmanager.ISecret;
   readonly environment: Record<string, string>;
+  readonly #passwordSecretKey: kms.IKey | undefined;
 
   constructor(scope: Construct, id: string, props: { config: StageConfig; key: kms.IKey }) {
     super(scope, id);
     const { database, serviceName, stage } = props.config;
 
     if (database.passwordSecretArn) {
-      this.passwordSecret = secretsmanager.Secret.fromSecretCompleteArn(
-        this,
-        'PasswordSecret',
-        database.passwordSecretArn,
-      );
+      this.passwordSecret = importSecret(this, 'PasswordSecret', database.passwordSecretArn);
+      if (database.passwordSecretKeyArn) {
+        this.#passwordSecretKey = kms.Key.fromKeyArn(
+          this,
+          'PasswordSecretKey',
+          database.passwordSecretKeyArn,
+        );
+      }
     } else {
       const created = new secretsmanager.Secret(this, 'PasswordSecret', {
         description: `Password of ${database.user} on ${database.host}/${database.name}, used by ${serviceName} monitoring (${stage})`,
@@ -59,5 +64,6 @@ export class DatabaseAccess extends Construct {
 
   grantRead(grantee: iam.IGrantable): void {
     this.passwordSecret.grantRead(grantee);
+    this.#passwordSecretKey?.grantDecrypt(grantee);
   }
 }
