@@ -289,7 +289,7 @@ export function report(results: Results): string {
   );
 
   sections.push(
-    `Log bytes per request (stdout + stderr, EMF included, LOG_LEVEL=WARN, flush every 60 s)\n${table(
+    `Log bytes per request (stdout + stderr, EMF included, production log level INFO, flush every 60 s)\n${table(
       [
         'subject',
         'requests',
