@@ -66,7 +66,8 @@ function startInvocation(event: unknown, context: Context): void {
   if (coldStart) {
     coldStart = false;
     metrics.captureColdStartMetric(context.functionName);
-    if (tracesSampleRate() !== undefined) void startSentry();
+    // Tracing needs Sentry from the first invocation; `traced` reports a failure to start.
+    if (tracesSampleRate() !== undefined) startSentry()?.catch(() => undefined);
   }
 }
 
