@@ -114,6 +114,9 @@ export class Alerting extends Construct {
         SLACK_ALERT_CHANNEL: config.slack.alertChannel,
         SLACK_WEBHOOKS: Stack.of(this).toJsonString(this.webhookRoutes),
         NOTIFIER_DLQ_URL: this.deadLetterQueue.queueUrl,
+        // Alerts are rare: an environment may be reclaimed before a 60 s flush, so each invocation writes its
+        // delivery metrics at once (a few hundred bytes per alert).
+        METRICS_FLUSH_INTERVAL_SECONDS: '0',
       },
     });
     for (const secret of this.webhookSecrets) secret.grantRead(this.notifier);

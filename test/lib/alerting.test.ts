@@ -258,6 +258,7 @@ describe('Alerting', () => {
 
     expect(variables.SLACK_ALERT_CHANNEL).toBe('#signupflow-alerts');
     expect(variables.NOTIFIER_DLQ_URL).toEqual({ Ref: refs.queue });
+    expect(variables.METRICS_FLUSH_INTERVAL_SECONDS).toBe('0');
     const routes = JSON.stringify(variables.SLACK_WEBHOOKS);
     expect(routes).toContain('\\"channel\\":\\"#signupflow-oncall\\"');
     expect(routes).toContain(IMPORTED_SECRET_ARN);
