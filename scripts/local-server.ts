@@ -63,22 +63,12 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     try {
       const body = await readBody(request);
       if (body === undefined) {
-        status = send(
-          response,
-          413,
-          { 'content-type': 'application/json' },
-          JSON.stringify({ message: 'Request Entity Too Large' }),
-        );
+        status = sendJson(response, 413, { message: 'Request Entity Too Large' });
         return;
       }
       const match = matchRoute(LOCAL_ROUTES, method, path);
       if (!match) {
-        status = send(
-          response,
-          404,
-          { 'content-type': 'application/json' },
-          JSON.stringify({ message: 'Not Found' }),
-        );
+        status = sendJson(response, 404, { message: 'Not Found' });
         return;
       }
       const handler = await handlerFor(match.route.functionDir, match.route.load);
@@ -90,12 +80,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
       status = sendResult(response, result);
     } catch (error) {
       log(`  handler failed: ${(error as Error).name}: ${(error as Error).message}`);
-      status = send(
-        response,
-        500,
-        { 'content-type': 'application/json' },
-        JSON.stringify({ message: 'Internal Server Error' }),
-      );
+      status = sendJson(response, 500, { message: 'Internal Server Error' });
     } finally {
       log(
         `${new Date().toISOString()} ${method} ${path} ${status} ${(performance.now() - startedAt).toFixed(1)} ms`,
@@ -174,7 +159,7 @@ function readBody(request: http.IncomingMessage): Promise<Buffer | undefined> {
 function sendResult(response: http.ServerResponse, result: unknown): number {
   const structured = result as LambdaResult | null;
   if (typeof structured !== 'object' || structured === null || typeof structured.statusCode !== 'number') {
-    return send(response, 200, { 'content-type': 'application/json' }, JSON.stringify(result ?? null));
+    return sendJson(response, 200, result ?? null);
   }
   const headers: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(structured.headers ?? {})) headers[name] = String(value);
@@ -183,6 +168,10 @@ function sendResult(response: http.ServerResponse, result: unknown): number {
     ? Buffer.from(structured.body ?? '', 'base64')
     : (structured.body ?? '');
   return send(response, structured.statusCode, headers, body);
+}
+
+function sendJson(response: http.ServerResponse, status: number, body: unknown): number {
+  return send(response, status, { 'content-type': 'application/json' }, JSON.stringify(body));
 }
 
 function send(

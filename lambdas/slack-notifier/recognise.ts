@@ -29,30 +29,27 @@ export function recognise(message: string): Notification {
     return { kind: 'fallback', body: message, format: 'text' };
   }
   const record = parsed as Record<string, unknown>;
-  // Values under keys such as `password` or `token` are replaced before anything is shown.
-  const pretty = JSON.stringify(scrub(parsed), null, 2);
+  // Only a message shown as JSON is pretty-printed, with values under keys such as `password` replaced.
+  const jsonFallback = (problem?: string): Notification => ({
+    kind: 'fallback',
+    body: JSON.stringify(scrub(parsed), null, 2),
+    format: 'json',
+    ...(problem && { problem }),
+  });
 
   if (record.type === ALERT_MESSAGE_TYPE) {
     const alert = alertMessageSchema.safeParse(parsed);
-    if (alert.success) return { kind: 'alert', alert: alert.data };
-    return {
-      kind: 'fallback',
-      body: pretty,
-      format: 'json',
-      problem: `invalid alert message: ${issues(alert.error)}`,
-    };
+    return alert.success
+      ? { kind: 'alert', alert: alert.data }
+      : jsonFallback(`invalid alert message: ${issues(alert.error)}`);
   }
   if ('AlarmName' in record && 'NewStateValue' in record) {
     const alarm = cloudWatchAlarmSchema.safeParse(parsed);
-    if (alarm.success) return { kind: 'alarm', alarm: alarm.data };
-    return {
-      kind: 'fallback',
-      body: pretty,
-      format: 'json',
-      problem: `unreadable CloudWatch alarm: ${issues(alarm.error)}`,
-    };
+    return alarm.success
+      ? { kind: 'alarm', alarm: alarm.data }
+      : jsonFallback(`unreadable CloudWatch alarm: ${issues(alarm.error)}`);
   }
-  return { kind: 'fallback', body: pretty, format: 'json' };
+  return jsonFallback();
 }
 
 function issues(error: { issues: { path: PropertyKey[]; message: string }[] }): string {
