@@ -28,7 +28,8 @@ export const ALERT_MESSAGE_ATTRIBUTES = {
 } as const;
 
 const isoTimestamp = z.iso.datetime({ offset: true });
-const httpsUrl = z.url({ protocol: /^https?$/ });
+/** Buttons open these links: https only. */
+const httpsUrl = z.url({ protocol: /^https$/ });
 
 export const alertMessageSchema = z.object({
   type: z.literal(ALERT_MESSAGE_TYPE),

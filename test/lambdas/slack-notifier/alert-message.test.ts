@@ -46,4 +46,16 @@ describe('the alert message contract', () => {
       expect(alertMessageSchema.safeParse(candidate).success).toBe(false);
     }
   });
+
+  it.each(['runbookUrl', 'dashboardUrl', 'sentryUrl'])(
+    'refuses an http:// %s: buttons open https links only',
+    (field) => {
+      const valid = JSON.parse(snsEvent('evaluator-critical-firing').Records[0]?.Sns.Message ?? '');
+
+      const result = alertMessageSchema.safeParse({ ...valid, [field]: 'http://wiki.example.org/runbook' });
+
+      expect(result.success).toBe(false);
+      expect(result.error?.issues[0]?.path).toEqual([field]);
+    },
+  );
 });
