@@ -14,13 +14,22 @@ const sqs = new SQSClient({
   requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000 },
 });
 
+/** A dead letter the queue did not take: carries the letter (why Slack did not get it) and why the queue refused. */
 export class DeadLetterError extends Error {
   override name = 'DeadLetterError';
+  constructor(
+    readonly refusal: string,
+    readonly letter: DeadLetter,
+  ) {
+    super(refusal);
+  }
 }
+
+const MAX_REFUSAL_CHARS = 200;
 
 /** Queues a dead letter; rejects when it could not be queued, so that the invocation fails and is retried. */
 export async function sendDeadLetter(queueUrl: string | undefined, letter: DeadLetter): Promise<void> {
-  if (!queueUrl) throw new DeadLetterError('NOTIFIER_DLQ_URL is not set: the message could not be queued');
+  if (!queueUrl) throw new DeadLetterError('NOTIFIER_DLQ_URL is not set', letter);
   try {
     await sqs.send(
       new SendMessageCommand({
@@ -33,7 +42,14 @@ export async function sendDeadLetter(queueUrl: string | undefined, letter: DeadL
       }),
     );
   } catch (error) {
-    throw new DeadLetterError(`the dead-letter queue refused the message (${(error as Error).name})`);
+    const { name, message } = error as Error;
+    throw new DeadLetterError(
+      `the dead-letter queue refused the message (${name}${message && message !== name ? `: ${message}` : ''})`.slice(
+        0,
+        MAX_REFUSAL_CHARS,
+      ),
+      letter,
+    );
   }
 }
 

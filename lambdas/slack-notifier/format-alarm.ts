@@ -2,13 +2,14 @@ import {
   type AlarmState,
   alarmConsoleUrl,
   alarmNameFromArn,
+  alarmRegion,
   type CloudWatchAlarm,
   describeTrigger,
   isCompositeAlarm,
   parseAlarmArn,
   parseCloudWatchTime,
 } from './cloudwatch-alarm';
-import { ALARM_LOOK, slackDate, utc } from './presentation';
+import { ALARM_LOOK, OTHER_ALARM_LOOK, slackDate, utc } from './presentation';
 import { type Block, escapeMrkdwn, mrkdwn, plain, type SlackMessage, type TextObject } from './slack-message';
 
 export interface Footer {
@@ -16,14 +17,23 @@ export interface Footer {
   stage: string;
 }
 
-/** A CloudWatch alarm (metric or composite): state colour, reason, metric and threshold in words, console link. */
+/**
+ * A CloudWatch alarm (metric or composite): state colour, reason, metric and threshold in words, console link.
+ * The alarm comes scrubbed; every text taken from it is escaped here, last.
+ */
 export function formatAlarm(alarm: CloudWatchAlarm, footer: Footer): SlackMessage {
-  const look = ALARM_LOOK[alarm.NewStateValue as AlarmState];
+  const look = ALARM_LOOK[alarm.NewStateValue as AlarmState] ?? {
+    ...OTHER_ALARM_LOOK,
+    label: alarm.NewStateValue,
+  };
   const composite = isCompositeAlarm(alarm);
   const title = `${look.emoji} ${look.label}: ${alarm.AlarmName}${composite ? ' (composite)' : ''}`;
-  const arn = parseAlarmArn(alarm.AlarmArn);
-  const region = arn?.region ?? alarm.Region ?? 'unknown region';
-  const regionName = alarm.Region && alarm.Region !== region ? ` (${alarm.Region})` : '';
+  const account = alarm.AWSAccountId ?? parseAlarmArn(alarm.AlarmArn)?.account;
+  const code = alarmRegion(alarm);
+  const region =
+    code && alarm.Region && alarm.Region !== code
+      ? `${code} (${alarm.Region})`
+      : (code ?? alarm.Region ?? 'unknown region');
   const changedAt = parseCloudWatchTime(alarm.StateChangeTime);
   const consoleUrl = alarmConsoleUrl(alarm);
   const condition = composite ? (alarm.AlarmRule ?? undefined) : describeTrigger(alarm.Trigger);
@@ -31,10 +41,10 @@ export function formatAlarm(alarm: CloudWatchAlarm, footer: Footer): SlackMessag
 
   const summary = `${title}: ${reason}`;
   const fields: TextObject[] = [
-    mrkdwn(`*State*\n${escapeMrkdwn(alarm.OldStateValue ?? '?')} → ${alarm.NewStateValue}`),
-    mrkdwn(`*Time*\n${changedAt ? slackDate(changedAt) : escapeMrkdwn(alarm.StateChangeTime)}`),
-    mrkdwn(`*Account*\n${escapeMrkdwn(alarm.AWSAccountId)}`),
-    mrkdwn(`*Region*\n${escapeMrkdwn(`${region}${regionName}`)}`),
+    mrkdwn(`*State*\n${escapeMrkdwn(`${alarm.OldStateValue ?? '?'} → ${alarm.NewStateValue}`)}`),
+    mrkdwn(`*Time*\n${changedAt ? slackDate(changedAt) : escapeMrkdwn(alarm.StateChangeTime ?? 'unknown')}`),
+    ...(account ? [mrkdwn(`*Account*\n${escapeMrkdwn(account)}`)] : []),
+    mrkdwn(`*Region*\n${escapeMrkdwn(region)}`),
   ];
 
   const blocks: Block[] = [

@@ -11,7 +11,10 @@ const CONDITION_WORDS: Record<AlertMessage['condition'], string> = {
   '!=': '≠',
 };
 
-/** The quick start's alert message, modernised: `text` fallback, a header block and a coloured attachment. */
+/**
+ * The quick start's alert message, modernised: `text` fallback, a header block and a coloured attachment. The
+ * alert comes scrubbed; every text taken from it is escaped here, last.
+ */
 export function formatAlert(alert: AlertMessage): SlackMessage {
   const severity = SEVERITY_LOOK[alert.severity];
   const look = alert.state === 'RESOLVED' ? RESOLVED_LOOK : severity;
@@ -50,10 +53,10 @@ export function formatAlert(alert: AlertMessage): SlackMessage {
   ];
 
   const links = [
-    alert.dashboardUrl && { label: 'Dashboard', url: alert.dashboardUrl, id: 'dashboard' },
-    alert.runbookUrl && { label: 'Runbook', url: alert.runbookUrl, id: 'runbook' },
-    alert.sentryUrl && { label: 'Sentry', url: alert.sentryUrl, id: 'sentry' },
-  ].filter((link): link is { label: string; url: string; id: string } => Boolean(link));
+    { label: 'Dashboard', url: httpsUrl(alert.dashboardUrl), id: 'dashboard' },
+    { label: 'Runbook', url: httpsUrl(alert.runbookUrl), id: 'runbook' },
+    { label: 'Sentry', url: httpsUrl(alert.sentryUrl), id: 'sentry' },
+  ].filter((link): link is { label: string; url: string; id: string } => link.url !== undefined);
 
   const blocks: Block[] = [
     ...(alert.description
@@ -95,4 +98,15 @@ function withUnit(value: number, unit: string | undefined): string {
   const number = Number.isInteger(value) ? String(value) : String(Number(value.toFixed(3)));
   if (!unit) return number;
   return unit === '%' ? `${number}%` : `${number} ${unit}`;
+}
+
+/** A link as a button takes it: an https URL (a scrubbed one included), else none. */
+function httpsUrl(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' ? url.href : undefined;
+  } catch {
+    return undefined;
+  }
 }

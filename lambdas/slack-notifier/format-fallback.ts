@@ -1,4 +1,5 @@
 import { scrubText } from '../shared/scrubber';
+import { cutString } from './bounded-json';
 import type { Footer } from './format-alarm';
 import { FALLBACK_LOOK, utc } from './presentation';
 import {
@@ -6,61 +7,62 @@ import {
   escapeMrkdwn,
   mrkdwn,
   plain,
+  SLACK_LIMITS,
   type SlackMessage,
   TRUNCATION_MARKER,
 } from './slack-message';
 
-/** At most this much of an unrecognised message is shown; a channel is not the place for a 100 KB dump. */
+/** At most this much of an unrecognised message is shown, measured after escaping. */
 export const FALLBACK_MAX_CHARS = 12_000;
-/** Each code block stays under the 3,000-character section limit with its fences and escaping. */
-const CHUNK_CHARS = 2_500;
+/**
+ * Only this much of the raw text is scrubbed: twice what can be shown, so that scrubbing (which may shorten
+ * the text) still fills the message, while a 256 KB body costs no more than a 24 KB one.
+ */
+export const FALLBACK_SCRUB_CHARS = 2 * FALLBACK_MAX_CHARS;
+/** Each code block, with its two fences, fills at most one section. */
+const CHUNK_CHARS = SLACK_LIMITS.sectionText - 6;
+const MAX_SUBJECT_CHARS = 200;
 
 export interface FallbackInput {
+  /** The message as received, or pretty-printed JSON; not yet scrubbed. */
   body: string;
   format: 'json' | 'text';
-  problem?: string;
   subject?: string;
   messageId: string;
   topic: string;
   receivedAt: Date;
 }
 
-/** Any message the notifier does not recognise, shown as it came (pretty JSON or text) so that nothing is lost. */
+/**
+ * Any message the notifier does not recognise, shown as it came (pretty JSON or text) so that nothing is lost:
+ * cut first, then scrubbed, then escaped and laid out in code blocks measured after escaping.
+ */
 export function formatFallback(input: FallbackInput, footer: Footer): SlackMessage {
-  const characters = Array.from(scrubText(input.body));
-  const shown = characters.slice(0, FALLBACK_MAX_CHARS);
-  const hidden = characters.length - shown.length;
-  const title = `${FALLBACK_LOOK.emoji} ${scrubText(input.subject?.trim() || `Message on ${input.topic}`)}`;
-  const firstLine = shown.join('').split('\n', 1)[0] ?? '';
+  const head = cutString(input.body, FALLBACK_SCRUB_CHARS, '');
+  const unscrubbedRest = codePoints(input.body) - codePoints(head);
+  const scrubbed = scrubText(head).replaceAll('```', 'ʼʼʼ');
+  const { chunks, shown } = codeBlocks(scrubbed, FALLBACK_MAX_CHARS);
+  const hidden = codePoints(scrubbed) - shown + unscrubbedRest;
+  const subject = input.subject?.trim();
+  const title = `${FALLBACK_LOOK.emoji} ${subject ? scrubText(cutString(subject, MAX_SUBJECT_CHARS)) : `Message on ${input.topic}`}`;
+  const firstLine = scrubbed.slice(0, SLACK_LIMITS.attachmentFallback).split('\n', 1)[0] ?? '';
   const summary = `${title}: ${firstLine}`;
 
-  const chunks: Block[] = [];
-  for (let start = 0; start < shown.length; start += CHUNK_CHARS) {
-    const chunk = shown
-      .slice(start, start + CHUNK_CHARS)
-      .join('')
-      .replaceAll('```', 'ʼʼʼ');
-    chunks.push({ type: 'section', text: mrkdwn(`\`\`\`${escapeMrkdwn(chunk)}\`\`\``) });
-  }
-  if (chunks.length === 0) chunks.push({ type: 'section', text: mrkdwn('_(empty message)_') });
+  const sections: Block[] = chunks.map((chunk) => ({
+    type: 'section',
+    text: mrkdwn(`\`\`\`${chunk}\`\`\``),
+  }));
+  if (sections.length === 0) sections.push({ type: 'section', text: mrkdwn('_(empty message)_') });
 
   const blocks: Block[] = [
-    ...(input.problem
-      ? [
-          {
-            type: 'context' as const,
-            elements: [mrkdwn(`Not delivered as an alert: ${escapeMrkdwn(scrubText(input.problem))}`)],
-          },
-        ]
-      : []),
-    ...chunks,
+    ...sections,
     ...(hidden > 0
       ? [
           {
             type: 'context' as const,
             elements: [
               mrkdwn(
-                `${TRUNCATION_MARKER} ${hidden.toLocaleString('en-US')} more characters not shown (${characters.length.toLocaleString('en-US')} in all).`,
+                `${TRUNCATION_MARKER} ${hidden.toLocaleString('en-US')} more characters not shown (${(shown + hidden).toLocaleString('en-US')} in all).`,
               ),
             ],
           },
@@ -79,7 +81,39 @@ export function formatFallback(input: FallbackInput, footer: Footer): SlackMessa
   return {
     // The top-level text is read as mrkdwn: a `<` would start a link.
     text: escapeMrkdwn(summary),
-    blocks: [{ type: 'header', text: plain(title, 150) }],
+    blocks: [{ type: 'header', text: plain(title, SLACK_LIMITS.headerText) }],
     attachments: [{ color: FALLBACK_LOOK.color, fallback: summary, blocks }],
   };
+}
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
+
+/**
+ * Escapes `text` and cuts it into chunks of at most CHUNK_CHARS, `budget` in all, both measured after
+ * escaping; an escape such as `&amp;` is never split. `shown` counts the characters of `text` laid out.
+ */
+export function codeBlocks(text: string, budget: number): { chunks: string[]; shown: number } {
+  const chunks: string[] = [];
+  let current = '';
+  let used = 0;
+  let shown = 0;
+  for (const char of text) {
+    const escaped = ESCAPES[char] ?? char;
+    if (used + escaped.length > budget) break;
+    if (current.length + escaped.length > CHUNK_CHARS) {
+      chunks.push(current);
+      current = '';
+    }
+    current += escaped;
+    used += escaped.length;
+    shown += 1;
+  }
+  if (current) chunks.push(current);
+  return { chunks, shown };
+}
+
+function codePoints(text: string): number {
+  let count = 0;
+  for (const _ of text) count += 1;
+  return count;
 }

@@ -44,6 +44,7 @@ export const handler = withObservability(
         report(outcome);
         result[outcome.outcome === 'dead_lettered' ? 'deadLettered' : outcome.outcome] += 1;
       } catch (error) {
+        reportUnqueued(error);
         unqueued.push(error as Error);
       }
     }
@@ -54,7 +55,10 @@ export const handler = withObservability(
         unqueued.length,
       );
       aggregatedMetrics.flush();
-      throw new AggregateError(unqueued, `${unqueued.length} message(s) neither delivered nor dead-lettered`);
+      throw new AggregateError(
+        unqueued,
+        `${unqueued.length} message(s) neither delivered nor dead-lettered: ${unqueued.map(causes).join(' | ')}`,
+      );
     }
     return result;
   },
@@ -79,12 +83,47 @@ function notifierPorts(deadline: number): NotifierPorts {
     webhookFor: (channel, severity) => webhooks.webhookFor(channel, severity),
     deliver: (webhook, payload, onRetry) => delivery.deliver(webhook, payload, deadline, onRetry),
     deadLetter: (letter) => sendDeadLetter(deadLetterQueueUrl, letter),
+    onShownAsReceived: (problem, kind) => {
+      logger.warn('Shown in Slack as received, not formatted', { problem, kind });
+    },
     onRetry: (cause: RetryCause) => {
       logger.warn('Retrying Slack delivery', { cause });
       aggregatedMetrics.count('slack_delivery_retries_total', { cause });
     },
     now: () => new Date(),
   };
+}
+
+/** Why Slack did not get a message, and why the dead-letter queue did not take it either, in one line. */
+function causes(error: unknown): string {
+  if (!(error instanceof DeadLetterError)) return `${(error as Error)?.name}: ${(error as Error)?.message}`;
+  const { letter } = error;
+  const slack = [
+    letter.reason,
+    letter.status !== undefined && `status ${letter.status}`,
+    letter.slackError && `Slack error ${letter.slackError}`,
+    letter.detail,
+  ]
+    .filter(Boolean)
+    .join(', ');
+  return `not delivered (${slack}); ${error.refusal}`;
+}
+
+function reportUnqueued(error: unknown): void {
+  const letter = error instanceof DeadLetterError ? error.letter : undefined;
+  logger.error('Neither delivered to Slack nor kept in the dead-letter queue', {
+    causes: causes(error),
+    ...(letter && {
+      reason: letter.reason,
+      slackError: letter.slackError,
+      status: letter.status,
+      detail: letter.detail,
+      attempts: letter.attempts,
+      channel: letter.channel,
+      kind: letter.kind,
+      deadLetterError: (error as DeadLetterError).refusal,
+    }),
+  });
 }
 
 function report(outcome: NoticeOutcome): void {

@@ -1,9 +1,11 @@
 import type { AlertSeverity } from '../shared/alert-message';
 import { scrub } from '../shared/scrubber';
+import { boundJson, type JsonBounds } from './bounded-json';
 import type { DeliveryResult, RetryCause } from './delivery';
 import { type Footer, formatAlarm } from './format-alarm';
 import { formatAlert } from './format-alert';
-import { formatFallback } from './format-fallback';
+import { formatEvent } from './format-event';
+import { type FallbackInput, formatFallback } from './format-fallback';
 import { type Notification, recognise } from './recognise';
 import { fitToSlackLimits, type SlackMessage } from './slack-message';
 
@@ -50,6 +52,8 @@ export interface NotifierPorts {
   ): Promise<DeliveryResult>;
   deadLetter(letter: DeadLetter): Promise<void>;
   onRetry(cause: RetryCause): void;
+  /** A message shown as received instead of formatted, and why: for the log, never for Slack. */
+  onShownAsReceived(problem: string, kind: Notification['kind']): void;
   now(): Date;
 }
 
@@ -68,7 +72,8 @@ export async function notify(notice: SnsNotice, ports: NotifierPorts): Promise<N
     return { outcome: 'skipped', kind: 'alert', why: `channels ${notification.alert.channels.join(',')}` };
   }
   const { channel, severity } = destination(notification, ports.defaultChannel);
-  const message = slackMessage(notification, notice, ports.footer);
+  const { message, problem } = renderSafely(notification, notice, ports.footer);
+  if (problem) ports.onShownAsReceived(problem, notification.kind);
   const payload = JSON.stringify(message);
 
   const webhook = await ports.webhookFor(channel, severity);
@@ -144,28 +149,99 @@ function destination(
   }
 }
 
+/** Every text of an alert, alarm or event is cut to what Slack can show before it is scrubbed. */
+const FIELD_BOUNDS: JsonBounds = {
+  maxDepth: 8,
+  maxStringChars: 3_000,
+  maxTotalChars: 40_000,
+  maxEntries: 50,
+  maxNodes: 2_000,
+};
+/** JSON shown as it came: deeper than this, it is shown as text. */
+const FALLBACK_BOUNDS: JsonBounds = {
+  maxDepth: 20,
+  maxStringChars: 12_000,
+  maxTotalChars: 24_000,
+  maxEntries: 200,
+  maxNodes: 5_000,
+};
+
 /**
- * The Slack message for a notification: formatted, scrubbed of secrets, and within Slack's limits. The
- * fallback scrubs the raw body itself, before it is cut into code blocks whose fences a scrubber must not eat.
+ * The Slack message for a notification; when formatting fails for any reason, the raw message as text, with
+ * the reason returned for the log. Only a bug in the text fallback itself throws.
  */
-export function slackMessage(notification: Notification, notice: SnsNotice, footer: Footer): SlackMessage {
+export function renderSafely(
+  notification: Notification,
+  notice: SnsNotice,
+  footer: Footer,
+): { message: SlackMessage; problem?: string } {
+  try {
+    return slackMessage(notification, notice, footer);
+  } catch (error) {
+    const reason = `${(error as Error)?.name}: ${(error as Error)?.message}`.slice(0, 300);
+    return {
+      message: fitToSlackLimits(formatFallback(fallbackInput(notice, notice.message, 'text'), footer)),
+      problem: `formatting failed (${reason})`,
+    };
+  }
+}
+
+/**
+ * The Slack message for a notification, within Slack's limits and without secrets. The order matters: the
+ * content is cut to what can be shown, then scrubbed, then escaped by the formatter. Escaping first would hide
+ * `password=<secret>` from the scrubber as `password=&lt;secret&gt;`.
+ */
+export function slackMessage(
+  notification: Notification,
+  notice: SnsNotice,
+  footer: Footer,
+): { message: SlackMessage; problem?: string } {
   switch (notification.kind) {
     case 'alert':
-      return fitToSlackLimits(scrub(formatAlert(notification.alert)));
+      return { message: fitToSlackLimits(formatAlert(boundAndScrub(notification.alert))) };
     case 'alarm':
-      return fitToSlackLimits(scrub(formatAlarm(notification.alarm, footer)));
-    default:
-      return fitToSlackLimits(
-        formatFallback(
-          {
-            ...notification,
-            ...(notice.subject && { subject: notice.subject }),
-            messageId: notice.messageId,
-            topic: notice.topicArn.split(':').at(-1) ?? notice.topicArn,
-            receivedAt: new Date(notice.timestamp),
-          },
-          footer,
-        ),
-      );
+      return { message: fitToSlackLimits(formatAlarm(boundAndScrub(notification.alarm), footer)) };
+    case 'event':
+      return { message: fitToSlackLimits(formatEvent(boundAndScrub(notification.event), footer)) };
+    default: {
+      const { json, problem } = notification;
+      if (json === undefined) {
+        return {
+          message: fitToSlackLimits(formatFallback(fallbackInput(notice, notice.message, 'text'), footer)),
+        };
+      }
+      const bounded = boundJson(json, FALLBACK_BOUNDS);
+      if (bounded.tooDeep) {
+        return {
+          message: fitToSlackLimits(formatFallback(fallbackInput(notice, notice.message, 'text'), footer)),
+          problem: `JSON nested deeper than ${FALLBACK_BOUNDS.maxDepth} levels${problem ? `; ${problem}` : ''}`,
+        };
+      }
+      const pretty = JSON.stringify(scrub(bounded.value), null, 2);
+      return {
+        message: fitToSlackLimits(formatFallback(fallbackInput(notice, pretty, 'json'), footer)),
+        ...(problem && { problem }),
+      };
+    }
   }
+}
+
+function boundAndScrub<T>(value: T): T {
+  return scrub(boundJson(value, FIELD_BOUNDS).value) as T;
+}
+
+function fallbackInput(notice: SnsNotice, body: string, format: 'json' | 'text'): FallbackInput {
+  return {
+    body,
+    format,
+    ...(notice.subject && { subject: notice.subject }),
+    messageId: notice.messageId,
+    topic: notice.topicArn.split(':').at(-1) ?? notice.topicArn,
+    receivedAt: validDate(notice.timestamp),
+  };
+}
+
+function validDate(value: string): Date {
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? new Date() : date;
 }

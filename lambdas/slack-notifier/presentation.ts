@@ -22,6 +22,12 @@ export const ALARM_LOOK: Record<AlarmState, Look> = {
   INSUFFICIENT_DATA: { emoji: '🟠', label: 'INSUFFICIENT_DATA', color: '#F2A900' },
 };
 
+/** A state CloudWatch may add one day: shown by its name, neither red nor green. */
+export const OTHER_ALARM_LOOK: Look = { emoji: '🔔', label: 'ALARM STATE', color: '#808080' };
+
+/** An EventBridge event (AWS Health, GuardDuty, Backup...) delivered through SNS. */
+export const EVENT_LOOK: Look = { emoji: '📣', label: 'EVENT', color: '#2F80ED' };
+
 export const FALLBACK_LOOK: Look = { emoji: '📨', label: 'MESSAGE', color: '#808080' };
 
 /** E.g. `1 h 23 min`, `4 min 10 s`, `12 s`. */

@@ -1,16 +1,20 @@
 import { ALERT_MESSAGE_TYPE, type AlertMessage, alertMessageSchema } from '../shared/alert-message';
-import { scrub } from '../shared/scrubber';
 import { type CloudWatchAlarm, cloudWatchAlarmSchema } from './cloudwatch-alarm';
+import {
+  type EventBridgeEvent,
+  eventBridgeEventSchema,
+  looksLikeEventBridgeEvent,
+} from './eventbridge-event';
 
 export type Notification =
   | { kind: 'alert'; alert: AlertMessage }
   | { kind: 'alarm'; alarm: CloudWatchAlarm }
+  | { kind: 'event'; event: EventBridgeEvent }
   | {
       kind: 'fallback';
-      /** The message as received, or pretty-printed when it was JSON. */
-      body: string;
-      format: 'json' | 'text';
-      /** Why the message was not recognised, shown to the reader (never the message itself). */
+      /** The parsed message when it was JSON (an object); shown pretty-printed. */
+      json?: unknown;
+      /** Why a message that looked like an alert, alarm or event was not read as one: for the log only. */
       problem?: string;
     };
 
@@ -23,33 +27,30 @@ export function recognise(message: string): Notification {
   try {
     parsed = JSON.parse(message);
   } catch {
-    return { kind: 'fallback', body: message, format: 'text' };
+    return { kind: 'fallback' };
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    return { kind: 'fallback', body: message, format: 'text' };
-  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return { kind: 'fallback' };
   const record = parsed as Record<string, unknown>;
-  // Only a message shown as JSON is pretty-printed, with values under keys such as `password` replaced.
-  const jsonFallback = (problem?: string): Notification => ({
-    kind: 'fallback',
-    body: JSON.stringify(scrub(parsed), null, 2),
-    format: 'json',
-    ...(problem && { problem }),
-  });
 
   if (record.type === ALERT_MESSAGE_TYPE) {
     const alert = alertMessageSchema.safeParse(parsed);
     return alert.success
       ? { kind: 'alert', alert: alert.data }
-      : jsonFallback(`invalid alert message: ${issues(alert.error)}`);
+      : { kind: 'fallback', json: parsed, problem: `invalid alert message: ${issues(alert.error)}` };
   }
   if ('AlarmName' in record && 'NewStateValue' in record) {
     const alarm = cloudWatchAlarmSchema.safeParse(parsed);
     return alarm.success
       ? { kind: 'alarm', alarm: alarm.data }
-      : jsonFallback(`unreadable CloudWatch alarm: ${issues(alarm.error)}`);
+      : { kind: 'fallback', json: parsed, problem: `unreadable CloudWatch alarm: ${issues(alarm.error)}` };
   }
-  return jsonFallback();
+  if (looksLikeEventBridgeEvent(record)) {
+    const event = eventBridgeEventSchema.safeParse(parsed);
+    return event.success
+      ? { kind: 'event', event: event.data }
+      : { kind: 'fallback', json: parsed, problem: `unreadable EventBridge event: ${issues(event.error)}` };
+  }
+  return { kind: 'fallback', json: parsed };
 }
 
 function issues(error: { issues: { path: PropertyKey[]; message: string }[] }): string {

@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { regionCode } from '../../../lambdas/slack-notifier/aws-regions';
 import {
   alarmConsoleUrl,
+  cloudWatchAlarmSchema,
   describeTrigger,
   durationInWords,
+  missingDataInWords,
   parseCloudWatchTime,
 } from '../../../lambdas/slack-notifier/cloudwatch-alarm';
 
@@ -65,5 +68,88 @@ describe('CloudWatch timestamps', () => {
       '2026-11-29T14:10:32.873Z',
     );
     expect(parseCloudWatchTime('yesterday')).toBeUndefined();
+  });
+});
+
+describe('alarms without an ARN', () => {
+  it.each([
+    ['EU (Ireland)', 'eu-west-1'],
+    ['EU - Ireland', 'eu-west-1'],
+    ['Europe (Ireland)', 'eu-west-1'],
+    ['US East (N. Virginia)', 'us-east-1'],
+    ['US West (Oregon)', 'us-west-2'],
+    ['Asia Pacific (Tokyo)', 'ap-northeast-1'],
+    ['South America (São Paulo)', 'sa-east-1'],
+    ['AWS GovCloud (US-East)', 'us-gov-east-1'],
+    ['China (Ningxia)', 'cn-northwest-1'],
+    ['eu-central-1', 'eu-central-1'],
+  ])('read the region %s as %s', (name, code) => {
+    expect(regionCode(name)).toBe(code);
+  });
+
+  it('know no region for a name not in the table', () => {
+    expect(regionCode('Moon Base (Tranquility)')).toBeUndefined();
+    expect(regionCode('x'.repeat(10_000))).toBeUndefined();
+  });
+
+  it('link to the console from the region name, in its partition, and not at all when it is unknown', () => {
+    expect(alarmConsoleUrl({ AlarmName: 'api errors', Region: 'EU - Ireland' })).toBe(
+      'https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#alarmsV2:alarm/api%20errors',
+    );
+    expect(alarmConsoleUrl({ AlarmName: 'api errors', Region: 'China (Beijing)' })).toBe(
+      'https://cn-north-1.console.amazonaws.cn/cloudwatch/home?region=cn-north-1#alarmsV2:alarm/api%20errors',
+    );
+    expect(alarmConsoleUrl({ AlarmName: 'api errors', Region: 'Moon Base (Tranquility)' })).toBeUndefined();
+  });
+
+  it('are read leniently: only AlarmName and NewStateValue are required', () => {
+    const alarm = cloudWatchAlarmSchema.parse({
+      AlarmName: 'legacy',
+      NewStateValue: 'ALARM',
+      AWSAccountId: 123456789012,
+      Trigger: { MetricName: 'Errors', Unit: null, Threshold: 'one', Dimensions: 'none' },
+    });
+
+    expect(alarm).toMatchObject({ AlarmName: 'legacy', AWSAccountId: '123456789012' });
+    expect(describeTrigger(alarm.Trigger)).toBe('Errors compared with');
+  });
+});
+
+describe('missing data in words', () => {
+  it.each([
+    ['notBreaching', 'missing data not breaching'],
+    ['- TreatMissingData:                    NonBreaching', 'missing data not breaching'],
+    ['breaching', 'missing data breaching'],
+    ['ignore', 'missing data ignored'],
+    ['missing', undefined],
+    ['', undefined],
+  ])('%s reads %s', (value, words) => {
+    expect(missingDataInWords(value)).toBe(words);
+  });
+});
+
+describe('metric math in words', () => {
+  it('names a single returned metric by its name, namespace, dimensions and statistic', () => {
+    expect(
+      describeTrigger({
+        Metrics: [
+          {
+            Id: 'm1',
+            ReturnData: true,
+            MetricStat: {
+              Metric: {
+                MetricName: '5xx',
+                Namespace: 'AWS/ApiGateway',
+                Dimensions: [{ name: 'ApiId', value: 'a1' }],
+              },
+              Stat: 'Sum',
+            },
+          },
+        ],
+        Period: 60,
+        ComparisonOperator: 'GreaterThanThreshold',
+        Threshold: 0,
+      }),
+    ).toBe('metric math 5xx (AWS/ApiGateway, ApiId=a1) Sum over 1 minute > 0');
   });
 });

@@ -12,6 +12,20 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
+/** A clock that only sleeping moves: waits are recorded, not spent. */
+function fakeClock(): { now: () => number; sleep: (ms: number) => Promise<void>; sleeps: number[] } {
+  let time = Date.parse('2026-11-30T04:00:00Z');
+  const sleeps: number[] = [];
+  return {
+    now: () => time,
+    sleep: async (ms) => {
+      sleeps.push(ms);
+      time += ms;
+    },
+    sleeps,
+  };
+}
+
 describe('SlackDelivery', () => {
   let slack: SlackServer | undefined;
   afterEach(async () => {
@@ -55,6 +69,48 @@ describe('SlackDelivery', () => {
       attempts: 1,
     });
     expect(Date.now() - startedAt).toBeLessThan(1_000);
+  });
+
+  it('waits the capped time when Retry-After is longer than the cap but the cap fits before the deadline', async () => {
+    // Prepare: a clock that sleeping moves forward, so that the 20 s cap costs no real time.
+    slack = await startSlackServer([
+      { status: 429, body: 'rate_limited', headers: { 'Retry-After': '90' } },
+      OK,
+    ]);
+    const clock = fakeClock();
+    const delivery = new SlackDelivery({ maxRetryAfterMs: 20_000, ...clock });
+
+    // Act
+    const result = await delivery.deliver({ key: '#a', url: slack.url }, '{}', clock.now() + 25_000);
+
+    // Assess
+    expect(result).toEqual({ delivered: true, attempts: 2, status: 200 });
+    expect(clock.sleeps).toEqual([20_000]);
+  });
+
+  it('gives up with the 429 as its reason when Slack still rate-limits after the capped wait', async () => {
+    slack = await startSlackServer(
+      Array.from({ length: 3 }, () => ({
+        status: 429,
+        body: 'rate_limited',
+        headers: { 'Retry-After': '90' },
+      })),
+    );
+    const clock = fakeClock();
+    const delivery = new SlackDelivery({ maxRetryAfterMs: 20_000, ...clock });
+
+    const result = await delivery.deliver({ key: '#a', url: slack.url }, '{}', clock.now() + 25_000);
+
+    expect(result).toEqual({
+      delivered: false,
+      attempts: 2,
+      reason: 'rate_limited',
+      permanent: false,
+      status: 429,
+      slackError: 'rate_limited',
+    });
+    expect(clock.sleeps).toEqual([20_000]);
+    expect(slack.posts).toHaveLength(2);
   });
 
   it('retries connection errors and reports the error code, not the URL', async () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { slackMessage } from '../../../lambdas/slack-notifier/notify';
-import { recognise } from '../../../lambdas/slack-notifier/recognise';
+import { renderSafely, type SnsNotice, slackMessage } from '../../../lambdas/slack-notifier/notify';
+import { type Notification, recognise } from '../../../lambdas/slack-notifier/recognise';
 import type { SlackMessage } from '../../../lambdas/slack-notifier/slack-message';
+import { SECRETS } from '../../fixtures/secrets';
 import {
   buttonsOf,
   contextTexts,
@@ -17,7 +18,7 @@ const footer = { service: 'signupflow', stage: 'production' };
 
 function render(fixture: string): SlackMessage {
   const received = notice(fixture);
-  return slackMessage(recognise(received.message), received, footer);
+  return slackMessage(recognise(received.message), received, footer).message;
 }
 
 describe('evaluator alerts', () => {
@@ -102,16 +103,16 @@ describe('evaluator alerts', () => {
     );
   });
 
-  it('an alert that breaks the schema is shown as a fallback that names the problem', () => {
-    const message = render('evaluator-invalid');
+  it('an alert that breaks the schema is shown as it came; the schema errors go to the log only', () => {
+    const received = notice('evaluator-invalid');
+
+    const { message, problem } = slackMessage(recognise(received.message), received, footer);
 
     expect(headerOf(message)).toBe('📨 CRITICAL FIRING: High error rate');
     expect(message.attachments[0]?.color).toBe('#808080');
-    const problem = contextTexts(message)[0] ?? '';
-    expect(problem).toMatch(/^Not delivered as an alert: invalid alert message: /);
-    expect(problem).toContain('threshold');
-    expect(problem).toContain('severity');
     expect(sectionTexts(message)[0]).toContain('"ruleName": "High error rate"');
+    expect(problem).toMatch(/^invalid alert message: .*threshold.*severity/);
+    expect(visibleText(message)).not.toMatch(/invalid alert message|Invalid input|expected/i);
   });
 });
 
@@ -127,7 +128,7 @@ describe('CloudWatch alarms', () => {
     expect(sectionTexts(message)).toEqual([
       'signupflow-production-api failed at least once in 5 minutes (Lambda Errors metric).',
       '*Reason*\nThreshold Crossed: 1 out of the last 1 datapoints [3.0 (29/11/26 14:05:00)] was greater than or equal to the threshold (1.0) (minimum 1 datapoint for OK -&gt; ALARM transition).',
-      '*Condition*\nErrors (AWS/Lambda, FunctionName=signupflow-production-api) Sum over 5 minutes ≥ 1 in 1 of 1 periods',
+      '*Condition*\nErrors (AWS/Lambda, FunctionName=signupflow-production-api) Sum over 5 minutes ≥ 1 in 1 of 1 periods, missing data not breaching',
     ]);
     expect(fieldsOf(message)).toEqual([
       '*State*\nOK → ALARM',
@@ -237,8 +238,201 @@ describe('anything else', () => {
     );
     expect(sections.every((text) => text.startsWith('```') && text.endsWith('```'))).toBe(true);
     expect(contextTexts(message)).toContain(
-      '… [truncated] 90,400 more characters not shown (102,400 in all).',
+      '… [truncated] 91,140 more characters not shown (102,400 in all).',
     );
     expect(JSON.stringify(message).length).toBeLessThan(40_000);
+  });
+});
+
+/** A fixture's notice with its message replaced. */
+function withMessage(fixture: string, change: (message: Record<string, unknown>) => unknown): SnsNotice {
+  const received = notice(fixture);
+  const message = change(JSON.parse(received.message) as Record<string, unknown>);
+  return { ...received, message: typeof message === 'string' ? message : JSON.stringify(message) };
+}
+
+function renderNotice(received: SnsNotice): SlackMessage {
+  return slackMessage(recognise(received.message), received, footer).message;
+}
+
+describe('secrets are scrubbed before the text is escaped for Slack', () => {
+  const secret = `password=<${SECRETS.password}>`;
+
+  it('in an alert', () => {
+    // Prepare: a secret in angle brackets, which escaping would turn into `&lt;...&gt;`.
+    const received = withMessage('evaluator-critical-firing', (alert) => ({
+      ...alert,
+      description: `Login failed: ${secret}`,
+    }));
+
+    // Act
+    const message = renderNotice(received);
+
+    // Assess
+    expect(sectionTexts(message)).toContain('Login failed: password=[REDACTED]');
+    expect(visibleText(message)).not.toContain(SECRETS.password);
+  });
+
+  it('in a CloudWatch alarm', () => {
+    const received = withMessage('cloudwatch-alarm', (alarm) => ({
+      ...alarm,
+      NewStateReason: `Probe failed: ${secret}`,
+    }));
+
+    const message = renderNotice(received);
+
+    expect(sectionTexts(message)).toContain('*Reason*\nProbe failed: password=[REDACTED]');
+    expect(visibleText(message)).not.toContain(SECRETS.password);
+  });
+
+  it('in a fallback', () => {
+    const received = { ...notice('plain-text'), message: `Deploy failed: ${secret} <@U123> & more` };
+
+    const message = renderNotice(received);
+
+    expect(sectionTexts(message)).toEqual([
+      '```Deploy failed: password=[REDACTED] &lt;@U123&gt; &amp; more```',
+    ]);
+    expect(visibleText(message)).not.toContain(SECRETS.password);
+  });
+
+  it('in an EventBridge event', () => {
+    const received = withMessage('eventbridge-backup', (event) => ({
+      ...event,
+      detail: { ...(event.detail as object), statusMessage: `Backup failed: ${secret}` },
+    }));
+
+    const message = renderNotice(received);
+
+    expect(fieldsOf(message)).toContain('*statusMessage*\nBackup failed: password=[REDACTED]');
+    expect(visibleText(message)).not.toContain(SECRETS.password);
+  });
+});
+
+describe('a structured alert carrying secrets', () => {
+  it('is scrubbed in its description, labels and links', () => {
+    // Prepare
+    const received = withMessage('evaluator-critical-firing', (alert) => ({
+      ...alert,
+      description: `Failing calls to ${SECRETS.slackWebhookUrl} with Bearer ${SECRETS.bearerToken}`,
+      labels: { endpoint: '/api/events/{id}', user: SECRETS.email, session: `token=${SECRETS.jwt}` },
+      runbookUrl: `https://ops:${SECRETS.password}@wiki.example.org/runbook`,
+      sentryUrl: `https://signupflow.sentry.io/issues/?token=${SECRETS.bearerToken}`,
+    }));
+
+    // Act
+    const message = renderNotice(received);
+
+    // Assess
+    const text = visibleText(message);
+    for (const value of Object.values(SECRETS)) expect(text).not.toContain(value);
+    expect(sectionTexts(message)[0]).toBe('Failing calls to [REDACTED] with Bearer [REDACTED]');
+    expect(fieldsOf(message)).toEqual(
+      expect.arrayContaining(['*endpoint*\n/api/events/{id}', '*user*\n[REDACTED]']),
+    );
+    for (const button of buttonsOf(message)) expect(new URL(button.url).protocol).toBe('https:');
+    expect(buttonsOf(message).map((button) => button.label)).toEqual(['Dashboard', 'Runbook', 'Sentry']);
+  });
+});
+
+describe('EventBridge events delivered through SNS', () => {
+  it.each([
+    [
+      'eventbridge-health',
+      '📣 AWS Health Event',
+      'aws.health',
+      '*eventTypeCode*\nAWS_RDS_MAINTENANCE_SCHEDULED',
+    ],
+    ['eventbridge-guardduty', '📣 GuardDuty Finding', 'aws.guardduty', '*severity*\n5'],
+    ['eventbridge-backup', '📣 Backup Job State Change', 'aws.backup', '*state*\nFAILED'],
+  ])('%s is titled by its detail-type, with a compact field list', (fixture, title, source, detailField) => {
+    const message = render(fixture);
+
+    expect(headerOf(message)).toBe(title);
+    expect(message.attachments[0]?.color).toBe('#2F80ED');
+    expect(fieldsOf(message)).toEqual(
+      expect.arrayContaining([
+        `*Source*\n${source}`,
+        '*Account*\n123456789012',
+        '*Region*\neu-west-1',
+        detailField,
+      ]),
+    );
+    expect(visibleText(message)).not.toContain('"detail-type"');
+    expectWithinSlackLimits(message);
+  });
+
+  it('lists the resources and leaves nested detail out', () => {
+    const message = render('eventbridge-health');
+
+    expect(sectionTexts(message)).toContain(
+      '*Resources*\n• arn:aws:rds:eu-west-1:123456789012:db:signupflow-production',
+    );
+    expect(visibleText(message)).not.toContain('latestDescription');
+  });
+
+  it('shows at most 10 detail fields and says how many more there were', () => {
+    const received = withMessage('eventbridge-backup', (event) => ({
+      ...event,
+      detail: Object.fromEntries(
+        Array.from({ length: 25 }, (_, index) => [`field${index}`, 'backup failed '.repeat(400)]),
+      ),
+    }));
+
+    const message = renderNotice(received);
+
+    expect(fieldsOf(message).filter((field) => field.startsWith('*field'))).toHaveLength(10);
+    expect(contextTexts(message).at(-1)).toContain('15 more detail fields not shown');
+    expectWithinSlackLimits(message);
+  });
+});
+
+describe('the fallback measures what Slack sees', () => {
+  it('cuts text full of <, > and & after escaping, never inside an escape, and says how much is left', () => {
+    // Prepare: 6,000 characters that grow to 24,000 when escaped.
+    const received = { ...notice('plain-text'), message: '<&>&'.repeat(1_500) };
+
+    // Act
+    const message = renderNotice(received);
+
+    // Assess
+    expectWithinSlackLimits(message);
+    const code = sectionTexts(message).map((text) => text.slice(3, -3));
+    const shown = code.join('');
+    expect(shown.length).toBeLessThanOrEqual(12_000);
+    expect(shown).toMatch(/^(?:&lt;|&gt;|&amp;)+$/);
+    for (const text of sectionTexts(message)) expect(text.endsWith('```')).toBe(true);
+    const shownCharacters = shown.split(';').length - 1;
+    expect(contextTexts(message)).toContain(
+      `… [truncated] ${(6_000 - shownCharacters).toLocaleString('en-US')} more characters not shown (6,000 in all).`,
+    );
+  });
+
+  it('shows JSON nested 2,000 levels deep as text instead of failing', () => {
+    const deep = `${'{"a":'.repeat(2_000)}"password=hunter2"${'}'.repeat(2_000)}`;
+    const received = { ...notice('unknown-json'), message: deep };
+
+    const { message, problem } = slackMessage(recognise(deep), received, footer);
+
+    expect(sectionTexts(message)[0]?.startsWith('```{"a":{"a":')).toBe(true);
+    expect(problem).toBe('JSON nested deeper than 20 levels');
+    expectWithinSlackLimits(message);
+  });
+
+  it('posts the raw text when formatting throws, and returns the reason for the log', () => {
+    const broken = {
+      kind: 'alarm',
+      alarm: {
+        get AlarmName(): string {
+          throw new TypeError('a getter that fails');
+        },
+      },
+    } as unknown as Notification;
+    const received = { ...notice('plain-text'), message: '{"AlarmName": "x", "NewStateValue": "<ALARM>"}' };
+
+    const { message, problem } = renderSafely(broken, received, footer);
+
+    expect(sectionTexts(message)).toEqual(['```{"AlarmName": "x", "NewStateValue": "&lt;ALARM&gt;"}```']);
+    expect(problem).toBe('formatting failed (TypeError: a getter that fails)');
   });
 });

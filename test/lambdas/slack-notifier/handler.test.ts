@@ -247,10 +247,21 @@ describe('the Slack notifier against a Slack stand-in', () => {
     const handler = await loadHandler({ SLACK_WEBHOOK_URL: slack.url });
 
     await expect(handler(snsEvent('cloudwatch-alarm'), contextWithTimeout(30_000))).rejects.toThrow(
-      '1 message(s) neither delivered nor dead-lettered',
+      '1 message(s) neither delivered nor dead-lettered: not delivered (rejected, status 404, Slack error no_service); the dead-letter queue refused the message (KmsDisabled: KMS key disabled)',
     );
 
     expect(sqs.commandCalls(SendMessageCommand).length).toBeGreaterThanOrEqual(1);
+    expect(output.records()).toContainEqual(
+      expect.objectContaining({
+        level: 'ERROR',
+        message: 'Neither delivered to Slack nor kept in the dead-letter queue',
+        reason: 'rejected',
+        status: 404,
+        slackError: 'no_service',
+        kind: 'alarm',
+        deadLetterError: 'the dead-letter queue refused the message (KmsDisabled: KMS key disabled)',
+      }),
+    );
     expect(metricValues(output, 'slack_notifications_total')).toContainEqual({
       value: 1,
       dimensions: expect.objectContaining({ outcome: 'unqueued' }),
@@ -267,6 +278,52 @@ describe('the Slack notifier against a Slack stand-in', () => {
     const payload = slack.posts[0]?.json() as { blocks: { text: { text: string } }[] };
     expect(payload.blocks[0]?.text.text).toBe('📨 Message on signupflow-production-alerts');
     expect(slack.posts[0]?.body).not.toContain('hunter2');
+  });
+
+  it('posts JSON nested 2,000 levels deep as text, and logs why it was not formatted', async () => {
+    // Prepare
+    slack = await startSlackServer([OK]);
+    const handler = await loadHandler({ SLACK_WEBHOOK_URL: slack.url });
+    const event = snsEvent('unknown-json');
+    const sns = event.Records[0]?.Sns;
+    if (sns) sns.Message = `${'{"a":'.repeat(2_000)}"password=${SECRETS.password}"${'}'.repeat(2_000)}`;
+
+    // Act
+    const result = await handler(event, contextWithTimeout(30_000));
+
+    // Assess
+    expect(result).toEqual({ delivered: 1, skipped: 0, deadLettered: 0 });
+    expect(slack.posts[0]?.body).toContain('{\\"a\\":{\\"a\\":');
+    expect(slack.posts[0]?.body).not.toContain(SECRETS.password);
+    expect(output.records()).toContainEqual(
+      expect.objectContaining({
+        level: 'WARN',
+        message: 'Shown in Slack as received, not formatted',
+        problem: 'JSON nested deeper than 20 levels',
+      }),
+    );
+    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
+  });
+
+  it('posts an alarm without AlarmArn as an alarm, linked to the console of its region', async () => {
+    slack = await startSlackServer([OK]);
+    const handler = await loadHandler({ SLACK_WEBHOOK_URL: slack.url });
+
+    const result = await handler(
+      snsEvent('cloudwatch-alarm-no-arn-eu-dash-ireland'),
+      contextWithTimeout(30_000),
+    );
+
+    expect(result).toEqual({ delivered: 1, skipped: 0, deadLettered: 0 });
+    const body = slack.posts[0]?.body ?? '';
+    expect(body).toContain('"text":"🔴 ALARM: signupflow-production-api-errors"');
+    expect(body).toContain(
+      'https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#alarmsV2:alarm/',
+    );
+    expect(body).not.toMatch(/AlarmArn|Invalid input/);
+    expect(output.records()).toContainEqual(
+      expect.objectContaining({ message: 'Delivered to Slack', kind: 'alarm' }),
+    );
   });
 
   it('queues a record that is not an SNS notification, and still delivers the rest of the batch', async () => {
