@@ -15,10 +15,11 @@ import {
 /** At most this much of an unrecognised message is shown, measured after escaping. */
 export const FALLBACK_MAX_CHARS = 12_000;
 /**
- * Only this much of the raw text is scrubbed: twice what can be shown, so that scrubbing (which may shorten
- * the text) still fills the message, while a 256 KB body costs no more than a 24 KB one.
+ * Only this much of the raw text is scrubbed, so that a 256 KB body costs no more than a 16 KB one. The margin
+ * beyond what can be shown lets scrubbing shorten the text and still fill the message, and keeps a secret
+ * that straddles the end of what is shown whole while it is scrubbed.
  */
-export const FALLBACK_SCRUB_CHARS = 2 * FALLBACK_MAX_CHARS;
+export const FALLBACK_SCRUB_CHARS = FALLBACK_MAX_CHARS + 4_000;
 /** Each code block, with its two fences, fills at most one section. */
 const CHUNK_CHARS = SLACK_LIMITS.sectionText - 6;
 const MAX_SUBJECT_CHARS = 200;

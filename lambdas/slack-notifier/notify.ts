@@ -161,7 +161,7 @@ const FIELD_BOUNDS: JsonBounds = {
 const FALLBACK_BOUNDS: JsonBounds = {
   maxDepth: 20,
   maxStringChars: 12_000,
-  maxTotalChars: 24_000,
+  maxTotalChars: 16_000,
   maxEntries: 200,
   maxNodes: 5_000,
 };
