@@ -179,10 +179,7 @@ export function renderSafely(
     return slackMessage(notification, notice, footer);
   } catch (error) {
     const reason = `${(error as Error)?.name}: ${(error as Error)?.message}`.slice(0, 300);
-    return {
-      message: fitToSlackLimits(formatFallback(fallbackInput(notice, notice.message, 'text'), footer)),
-      problem: `formatting failed (${reason})`,
-    };
+    return { message: asReceived(notice, footer), problem: `formatting failed (${reason})` };
   }
 }
 
@@ -205,15 +202,11 @@ export function slackMessage(
       return { message: fitToSlackLimits(formatEvent(boundAndScrub(notification.event), footer)) };
     default: {
       const { json, problem } = notification;
-      if (json === undefined) {
-        return {
-          message: fitToSlackLimits(formatFallback(fallbackInput(notice, notice.message, 'text'), footer)),
-        };
-      }
+      if (json === undefined) return { message: asReceived(notice, footer) };
       const bounded = boundJson(json, FALLBACK_BOUNDS);
       if (bounded.tooDeep) {
         return {
-          message: fitToSlackLimits(formatFallback(fallbackInput(notice, notice.message, 'text'), footer)),
+          message: asReceived(notice, footer),
           problem: `JSON nested deeper than ${FALLBACK_BOUNDS.maxDepth} levels${problem ? `; ${problem}` : ''}`,
         };
       }
@@ -224,6 +217,11 @@ export function slackMessage(
       };
     }
   }
+}
+
+/** The message's raw text in code blocks: what is shown when nothing better can be. */
+function asReceived(notice: SnsNotice, footer: Footer): SlackMessage {
+  return fitToSlackLimits(formatFallback(fallbackInput(notice, notice.message, 'text'), footer));
 }
 
 function boundAndScrub<T>(value: T): T {
