@@ -18,22 +18,28 @@ export interface EvaluatorSettings {
 export function evaluatorSettings(env: Env = process.env): EvaluatorSettings {
   const topicArn = env.ALERT_TOPIC_ARN;
   if (!topicArn) throw new Error('ALERT_TOPIC_ARN is not set: the evaluator has nowhere to publish');
-  const serviceName = env.POWERTOOLS_SERVICE_NAME ?? 'signupflow';
+  const deployment = deploymentFromEnv(env);
+  const serviceName = deployment.serviceName;
   return {
     topicArn,
-    deployment: {
-      namespace: env.POWERTOOLS_METRICS_NAMESPACE ?? 'SignUpFlow',
-      serviceName,
-      httpApiId: env.HTTP_API_ID || undefined,
-      functionNames: parseFunctionNames(env.MONITORED_FUNCTIONS),
-      deadLetterQueueName: env.NOTIFIER_DEAD_LETTER_QUEUE_NAME || undefined,
-    },
+    deployment,
     context: {
       service: serviceName,
       stage: env.STAGE ?? 'local',
       ...(env.DASHBOARD_URL && { dashboardUrl: env.DASHBOARD_URL }),
     },
     claimSeconds: Number(env.EVALUATOR_CLAIM_SECONDS ?? 120),
+  };
+}
+
+/** Where the deployment's metrics are, from the variables the stack sets on the evaluator. */
+export function deploymentFromEnv(env: Env = process.env): Deployment {
+  return {
+    namespace: env.POWERTOOLS_METRICS_NAMESPACE ?? 'SignUpFlow',
+    serviceName: env.POWERTOOLS_SERVICE_NAME ?? 'signupflow',
+    httpApiId: env.HTTP_API_ID || undefined,
+    functionNames: parseFunctionNames(env.MONITORED_FUNCTIONS),
+    deadLetterQueueName: env.NOTIFIER_DEAD_LETTER_QUEUE_NAME || undefined,
   };
 }
 
