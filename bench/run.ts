@@ -13,6 +13,7 @@ import { estimateAccessLogBytes } from './access-log';
 import { type BundleResult, bundle, functionDirs, handlerEntry, ROOT, sideBundleEntries } from './bundle';
 import { PRODUCTION_ENV } from './child';
 import { coldLoadOnce, coldLoads } from './cold-load';
+import type { EvaluatorRunFigures } from './evaluator';
 import { type LogBytesResult, logBytes, type Scenario } from './log-bytes';
 import { startSentryStandIn } from './sentry-server';
 import { kb, table } from './table';
@@ -166,7 +167,7 @@ async function main(): Promise<void> {
         if (savedDatabaseUrl === undefined) delete process.env.DATABASE_URL;
       },
     );
-    const evaluator = await optionalBenchmark<Record<string, unknown>>('evaluator', 'benchmarkEvaluator');
+    const evaluator = await optionalBenchmark<EvaluatorRunFigures[]>('evaluator', 'benchmarkEvaluator');
 
     const naiveCold = cold.find((result) => result.name === 'naive-api')?.medianMs ?? Number.NaN;
     const results = {
@@ -211,7 +212,7 @@ type Results = {
   logBytes: LogBytesResult[];
   accessLog: { successBytes: number; errorBytes: number; sample: string };
   health?: Record<string, number>;
-  evaluator?: Record<string, unknown>;
+  evaluator?: EvaluatorRunFigures[];
   machine: { node: string; cpus: number };
 };
 
@@ -327,7 +328,26 @@ export function report(results: Results): string {
   }
   sections.push(
     results.evaluator
-      ? `Evaluator: ${JSON.stringify(results.evaluator)}`
+      ? `Alert evaluator (one run; budgets: steady run of 1,000 rules < 1,000 ms, GetMetricData calls ≤ 2 per 500 distinct metrics, SQL round trips constant)\n${table(
+          [
+            'rules',
+            'distinct metrics',
+            'first run ms',
+            'steady run ms',
+            'SQL round trips',
+            'GetMetricData calls',
+            'budget',
+          ],
+          results.evaluator.map((e) => [
+            e.rules,
+            e.distinctMetrics,
+            e.firstRunMs,
+            e.steadyRunMs,
+            e.sqlRoundTrips,
+            e.getMetricDataCalls,
+            `≤ ${e.getMetricDataBudget} ${verdict(e.getMetricDataCalls <= e.getMetricDataBudget)}`,
+          ]),
+        )}`
       : 'Evaluator: bench/evaluator.ts not present, skipped',
   );
   return sections.join('\n\n');

@@ -1,5 +1,6 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { AlertEvaluator } from './alert-evaluator';
 import { Alerting } from './alerting';
 import type { StageConfig } from './config';
 import { DatabaseAccess } from './database-access';
@@ -23,6 +24,7 @@ export class SignUpFlowMonitoringStack extends Stack {
   readonly api: SignUpFlowApi;
   readonly health: HealthCheck;
   readonly alerting: Alerting;
+  readonly evaluator: AlertEvaluator;
   readonly dashboard: MonitoringDashboard;
 
   constructor(scope: Construct, id: string, props: SignUpFlowMonitoringStackProps) {
@@ -43,18 +45,34 @@ export class SignUpFlowMonitoringStack extends Stack {
       database,
       vpcPlacement,
     });
+    this.evaluator = new AlertEvaluator(this, 'AlertEvaluator', {
+      config,
+      key,
+      database,
+      vpcPlacement,
+      topic: this.alerting.topic,
+      httpApi: this.api.httpApi,
+      monitoredFunctions: {
+        api: this.api.apiFunction,
+        health: this.health.healthFunction,
+        'slack-notifier': this.alerting.notifier,
+      },
+      notifierDeadLetterQueue: this.alerting.deadLetterQueue,
+    });
     this.dashboard = new MonitoringDashboard(this, 'Dashboard', {
       config,
       functions: [
         { name: 'api', fn: this.api.apiFunction },
         { name: 'health', fn: this.health.healthFunction },
         { name: 'slack-notifier', fn: this.alerting.notifier },
+        { name: 'alert-evaluator', fn: this.evaluator.evaluatorFunction },
       ],
       alarms: [
         ...this.api.apiFunction.alarms,
         ...this.health.alarms,
         ...this.alerting.notifier.alarms,
         this.alerting.deadLetterAlarm,
+        ...this.evaluator.alarms,
       ],
     });
 

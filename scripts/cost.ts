@@ -21,7 +21,6 @@ const FLAGS: Record<keyof Assumptions, string> = {
   organisations: 'organisations',
   errorRate: 'error-rate',
   alertRules: 'alert-rules',
-  metricsPerRule: 'metrics-per-rule',
   evaluationIntervalSeconds: 'evaluation-interval-seconds',
   healthChecksPerMinute: 'health-checks-per-minute',
   metricsScrapesPerMinute: 'metrics-scrapes-per-minute',

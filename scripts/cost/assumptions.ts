@@ -4,9 +4,8 @@ export interface Assumptions {
   organisations: number;
   /** Share of API responses that are 5xx errors. */
   errorRate: number;
+  /** Alert rules; what they cost to evaluate comes from the evaluator's catalogue (scripts/cost/evaluator-metrics.ts). */
   alertRules: number;
-  /** Metrics one rule evaluation requests with GetMetricData (error_rate: 5xx count and request count). */
-  metricsPerRule: number;
   evaluationIntervalSeconds: number;
   /** External uptime checks of /health through the API, besides the stack's own schedule. */
   healthChecksPerMinute: number;
@@ -23,7 +22,6 @@ export const DEFAULT_ASSUMPTIONS: Assumptions = {
   organisations: 1_000,
   errorRate: 0.05,
   alertRules: 10,
-  metricsPerRule: 2,
   evaluationIntervalSeconds: 60,
   healthChecksPerMinute: 1,
   metricsScrapesPerMinute: 0,

@@ -13,6 +13,7 @@ import {
   XRAY_FIXED_RATE,
   XRAY_RESERVOIR_PER_SECOND,
 } from './assumptions';
+import { evaluatorMetrics } from './evaluator-metrics';
 import type { Measured } from './measured';
 import type { MetricFamily } from './metric-catalog';
 import type { FunctionInfo, StackInventory } from './template';
@@ -170,13 +171,14 @@ export function monthlyCost(input: CostInput): LineItem[] {
     inventory.dashboards * p.cloudwatchMetrics.dashboardPerMonth,
   );
 
-  const evaluatorMetrics =
-    a.alertRules * a.metricsPerRule * (SECONDS_PER_MONTH / a.evaluationIntervalSeconds);
+  const evaluation = evaluatorMetrics(a.alertRules);
+  const evaluatorMetricsPerMonth =
+    evaluation.billedMetrics * (SECONDS_PER_MONTH / a.evaluationIntervalSeconds);
   add(
     'CloudWatch GetMetricData',
-    `alert evaluator: ${a.alertRules} rules × ${a.metricsPerRule} metrics every ${a.evaluationIntervalSeconds} s`,
-    `${millions(evaluatorMetrics)} metrics`,
-    (evaluatorMetrics / 1_000) * p.cloudwatchMetrics.getMetricDataPer1000Metrics,
+    `alert evaluator: ${a.alertRules} rules, ${evaluation.distinctQueries} distinct queries, ${evaluation.billedMetrics} metrics every ${a.evaluationIntervalSeconds} s`,
+    `${millions(evaluatorMetricsPerMonth)} metrics`,
+    (evaluatorMetricsPerMonth / 1_000) * p.cloudwatchMetrics.getMetricDataPer1000Metrics,
   );
   const scrapeMetrics = a.metricsScrapesPerMinute * 60 * HOURS_PER_MONTH * customMetrics;
   add(

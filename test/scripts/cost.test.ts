@@ -155,8 +155,12 @@ describe('the cost model', () => {
     const items = costOf();
     // Assess
     expect(line(items, /alarms/).monthlyUsd).toBeCloseTo(3 * 0.1, 6);
-    // 5 rules × 2 metrics × one evaluation a minute for 730 hours, at $0.01 per 1,000 metrics.
-    expect(line(items, /alert evaluator/).monthlyUsd).toBeCloseTo((5 * 2 * 43_800 * 0.01) / 1_000, 6);
+    // 5 typical rules: error_rate twice (one query, 2 metrics), 2 latency queries, request rate: 5 metrics,
+    // once a minute for 730 hours, at $0.01 per 1,000 metrics.
+    expect(line(items, /alert evaluator/)).toMatchObject({
+      item: 'alert evaluator: 5 rules, 4 distinct queries, 5 metrics every 60 s',
+    });
+    expect(line(items, /alert evaluator/).monthlyUsd).toBeCloseTo((5 * 43_800 * 0.01) / 1_000, 6);
     // One key; one encrypted log group asks KMS 12 times an hour.
     expect(line(items, /KMS/).monthlyUsd).toBeCloseTo(1 + ((12 * 730) / 10_000) * 0.03, 6);
     // PassThrough tracing records no traces of its own.

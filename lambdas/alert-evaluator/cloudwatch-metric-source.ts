@@ -1,0 +1,186 @@
+import {
+  type CloudWatchClient,
+  GetMetricDataCommand,
+  type MetricDataQuery,
+  type MetricDataResult,
+} from '@aws-sdk/client-cloudwatch';
+import type { Datapoint, Observation } from './evaluate-rule';
+import type { MetricStat } from './metric-catalogue';
+import { billedMetrics, type PlannedQuery } from './metric-plan';
+import { closedPeriodEnd, type MetricSource } from './metric-source';
+
+/** GetMetricData's limit of queries (metrics and expressions) in one call. */
+export const MAX_QUERIES_PER_CALL = 500;
+/** A run never follows more pages than this for one call: CloudWatch answering NextToken forever is a bug. */
+const MAX_PAGES_PER_CALL = 50;
+const MAX_ERROR_LENGTH = 300;
+
+interface Chunk {
+  queries: PlannedQuery[];
+  dataQueries: MetricDataQuery[];
+}
+
+/**
+ * Reads rule metrics with batched GetMetricData: one call sequence per period length, at most 500 queries a
+ * call, `NextToken` followed. A query whose status is not `Complete`, or whose call failed after the SDK's
+ * retries (throttling included), becomes an error observation: the rule goes to ERROR, never to OK.
+ */
+export class CloudWatchMetricSource implements MetricSource {
+  readonly #client: CloudWatchClient;
+  #calls = 0;
+
+  constructor(client: CloudWatchClient) {
+    this.#client = client;
+  }
+
+  get calls(): number {
+    return this.#calls;
+  }
+
+  async fetch(queries: PlannedQuery[], now: Date): Promise<Map<string, Observation>> {
+    const observations = new Map<string, Observation>();
+    for (const [periodSeconds, group] of groupByPeriod(queries)) {
+      const periodEnd = closedPeriodEnd(now, periodSeconds);
+      const rangePeriods = Math.max(...group.map((query) => query.rangePeriods));
+      const startTime = new Date(periodEnd.getTime() - rangePeriods * periodSeconds * 1_000);
+      for (const chunk of chunksOf(group)) {
+        const results = await this.#fetchChunk(chunk, startTime, periodEnd);
+        chunk.queries.forEach((query, index) => {
+          observations.set(query.key, observationOf(query, results, `q${index}`, periodEnd));
+        });
+      }
+    }
+    return observations;
+  }
+
+  async #fetchChunk(
+    chunk: Chunk,
+    startTime: Date,
+    endTime: Date,
+  ): Promise<Map<string, MergedResult> | Error> {
+    const merged = new Map<string, MergedResult>();
+    let nextToken: string | undefined;
+    try {
+      for (let page = 0; page < MAX_PAGES_PER_CALL; page++) {
+        this.#calls++;
+        const response = await this.#client.send(
+          new GetMetricDataCommand({
+            MetricDataQueries: chunk.dataQueries,
+            StartTime: startTime,
+            EndTime: endTime,
+            ScanBy: 'TimestampDescending',
+            NextToken: nextToken,
+          }),
+        );
+        for (const result of response.MetricDataResults ?? []) merge(merged, result);
+        nextToken = response.NextToken;
+        if (!nextToken) return merged;
+      }
+      return new Error(`GetMetricData still answered NextToken after ${MAX_PAGES_PER_CALL} pages`);
+    } catch (error) {
+      const { name, message } = error as Error;
+      return new Error(`GetMetricData failed: ${name}: ${message}`.slice(0, MAX_ERROR_LENGTH));
+    }
+  }
+}
+
+function groupByPeriod(queries: PlannedQuery[]): Map<number, PlannedQuery[]> {
+  const groups = new Map<number, PlannedQuery[]>();
+  for (const query of queries) {
+    const group = groups.get(query.periodSeconds);
+    if (group) group.push(query);
+    else groups.set(query.periodSeconds, [query]);
+  }
+  return groups;
+}
+
+/** Queries packed into calls of at most 500 metric data queries, an expression always with its metrics. */
+function chunksOf(queries: PlannedQuery[]): Chunk[] {
+  const chunks: Chunk[] = [];
+  let current: Chunk = { queries: [], dataQueries: [] };
+  for (const query of queries) {
+    const size = billedMetrics(query.query) + (query.query.kind === 'expression' ? 1 : 0);
+    if (current.dataQueries.length + size > MAX_QUERIES_PER_CALL && current.queries.length > 0) {
+      chunks.push(current);
+      current = { queries: [], dataQueries: [] };
+    }
+    current.dataQueries.push(...dataQueriesOf(query, `q${current.queries.length}`));
+    current.queries.push(query);
+  }
+  if (current.queries.length > 0) chunks.push(current);
+  return chunks;
+}
+
+function metricStat(metric: MetricStat, periodSeconds: number) {
+  return {
+    Metric: {
+      Namespace: metric.namespace,
+      MetricName: metric.metricName,
+      Dimensions: Object.entries(metric.dimensions).map(([Name, Value]) => ({ Name, Value })),
+    },
+    Period: periodSeconds,
+    Stat: metric.stat,
+  };
+}
+
+function dataQueriesOf(planned: PlannedQuery, id: string): MetricDataQuery[] {
+  const { query, periodSeconds } = planned;
+  if (query.kind === 'metric') {
+    return [{ Id: id, MetricStat: metricStat(query.metric, periodSeconds), ReturnData: true }];
+  }
+  const names = Object.keys(query.metrics);
+  const hidden = names.map((name) => ({
+    Id: `${id}_${name}`,
+    MetricStat: metricStat(query.metrics[name] as MetricStat, periodSeconds),
+    ReturnData: false,
+  }));
+  // The catalogue's expressions name their metrics by word; each becomes this call's id for it.
+  const expression = query.expression.replace(/[A-Za-z_][A-Za-z0-9_]*/g, (word) =>
+    names.includes(word) ? `${id}_${word}` : word,
+  );
+  return [...hidden, { Id: id, Expression: expression, Period: periodSeconds, ReturnData: true }];
+}
+
+interface MergedResult {
+  datapoints: Datapoint[];
+  status: string;
+  messages: string[];
+}
+
+/** Pages of one call may each carry part of a query's datapoints; the last page's status is the final one. */
+function merge(merged: Map<string, MergedResult>, result: MetricDataResult): void {
+  if (!result.Id) return;
+  const entry = merged.get(result.Id) ?? { datapoints: [], status: 'Complete', messages: [] };
+  const timestamps = result.Timestamps ?? [];
+  const values = result.Values ?? [];
+  timestamps.forEach((timestamp, index) => {
+    const value = values[index];
+    if (value !== undefined && Number.isFinite(value))
+      entry.datapoints.push({ timestamp: new Date(timestamp), value });
+  });
+  entry.status = result.StatusCode ?? 'Complete';
+  for (const message of result.Messages ?? []) entry.messages.push(`${message.Code}: ${message.Value}`);
+  merged.set(result.Id, entry);
+}
+
+function observationOf(
+  planned: PlannedQuery,
+  results: Map<string, MergedResult> | Error,
+  id: string,
+  periodEnd: Date,
+): Observation {
+  if (results instanceof Error) return { ok: false, error: results.message };
+  const result = results.get(id);
+  if (!result) return { ok: true, datapoints: [], periodEnd };
+  if (result.status !== 'Complete') {
+    const detail = result.messages.length > 0 ? ` (${result.messages.join('; ')})` : '';
+    return { ok: false, error: `CloudWatch answered ${result.status}${detail}`.slice(0, MAX_ERROR_LENGTH) };
+  }
+  const { query, periodSeconds } = planned;
+  const factor = query.kind === 'metric' ? (query.scale ?? 1) / (query.perSecond ? periodSeconds : 1) : 1;
+  return {
+    ok: true,
+    periodEnd,
+    datapoints: result.datapoints.map(({ timestamp, value }) => ({ timestamp, value: value * factor })),
+  };
+}

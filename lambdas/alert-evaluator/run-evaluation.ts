@@ -1,0 +1,213 @@
+import { type AlertContext, buildAlertMessage, dedupKeyOf } from './alert-notification';
+import type { AlertPublisher } from './alert-publisher';
+import { type Decision, evaluateRule, evaluationRangePeriods, type Observation } from './evaluate-rule';
+import { type Deployment, MetricResolutionError, resolveMetric } from './metric-catalogue';
+import { planQueries, type QueryNeed } from './metric-plan';
+import type { MetricSource } from './metric-source';
+import { type AlertRule, InvalidRuleError, parseRuleColumns, toAlertRule } from './rule';
+import type { QueuedNotification, RuleStore, RuleWrite, StoredRule } from './rule-store';
+
+export interface EvaluatorDependencies {
+  store: RuleStore;
+  source: MetricSource;
+  publisher: AlertPublisher;
+  deployment: Deployment;
+  context: AlertContext;
+  now: () => Date;
+  /** Told once when a rule enters ERROR, and of notifications SNS refused. */
+  report: (message: string, details: Record<string, unknown>) => void;
+}
+
+/** Notifications of earlier runs retried per run at most; the rest wait for the next run. */
+export const PENDING_RETRY_LIMIT = 100;
+
+export interface RuleOutcome {
+  rule: StoredRule;
+  ruleId: string;
+  decision: Decision;
+}
+
+export interface RunSummary {
+  rulesEvaluated: number;
+  firing: number;
+  pending: number;
+  inError: number;
+  /** Rules another, overlapping run wrote first: this run left them (and their notifications) alone. */
+  skippedByOverlap: number;
+  notificationsQueued: number;
+  published: number;
+  publishFailed: number;
+  distinctQueries: number;
+  metricCalls: number;
+}
+
+/**
+ * Decides every enabled rule without writing anything: what `npm run rules -- test` shows, and the first
+ * half of a run. A rule that is invalid, or whose metric cannot be resolved or fetched, decides ERROR.
+ */
+export async function decideRules(
+  rules: StoredRule[],
+  deps: Pick<EvaluatorDependencies, 'source' | 'deployment'>,
+  now: Date,
+): Promise<(RuleOutcome & { parsed?: AlertRule })[]> {
+  const prepared = rules.map((stored) => prepare(stored, deps.deployment));
+  const needs = prepared.filter((item) => item.need !== undefined);
+  const plan = planQueries(needs.map((item) => item.need as QueryNeed));
+  const observations = await deps.source.fetch(plan.queries, now);
+  const keyOf = new Map(needs.map((item, index) => [item, plan.keys[index] as string]));
+
+  return prepared.map((item) => {
+    const ruleId = String(item.stored.columns.id);
+    const key = keyOf.get(item);
+    const observation: Observation = item.error
+      ? { ok: false, error: item.error }
+      : (observations.get(key as string) ?? { ok: false, error: 'no answer for this metric' });
+    const decision = item.rule
+      ? evaluateRule(item.rule, item.stored.memory, observation, now)
+      : invalidRuleDecision(item.stored, observation, now);
+    return { rule: item.stored, ruleId, decision, parsed: item.rule };
+  });
+}
+
+/** One scheduled run: decide, write each decision conditionally with its notification, publish. */
+export async function runEvaluation(deps: EvaluatorDependencies): Promise<RunSummary> {
+  const now = deps.now();
+  const retries = await deps.store.claimPending(PENDING_RETRY_LIMIT);
+  const rules = await deps.store.loadRules();
+  const outcomes = await decideRules(rules, deps, now);
+
+  const writes = outcomes.map((outcome) => toWrite(outcome, now, deps));
+  const { written, queued } = await deps.store.write(writes);
+  for (const outcome of outcomes) {
+    if (outcome.decision.newError && written.has(outcome.ruleId)) {
+      deps.report('Alert rule cannot be evaluated', {
+        ruleId: outcome.ruleId,
+        reason: outcome.decision.memory.error,
+      });
+    }
+  }
+
+  const toPublish: QueuedNotification[] = [...retries, ...queued];
+  const results = await deps.publisher.publish(toPublish);
+  await deps.store.settle(results);
+  const failed = results.filter((result) => result.error !== undefined);
+  if (failed.length > 0) {
+    deps.report('Alert notifications not published; the next run retries them', {
+      count: failed.length,
+      first: failed[0]?.error,
+    });
+  }
+
+  const states = outcomes
+    .filter((outcome) => written.has(outcome.ruleId))
+    .map((outcome) => outcome.decision.memory);
+  return {
+    rulesEvaluated: outcomes.length,
+    firing: states.filter((memory) => memory.state === 'FIRING').length,
+    pending: states.filter((memory) => memory.state === 'PENDING').length,
+    inError: states.filter((memory) => memory.error !== null).length,
+    skippedByOverlap: outcomes.length - written.size,
+    notificationsQueued: queued.length,
+    published: results.length - failed.length,
+    publishFailed: failed.length,
+    distinctQueries: planQueries(
+      outcomes.flatMap((outcome) =>
+        outcome.parsed ? [needOf(outcome.parsed, deps.deployment)].filter(isNeed) : [],
+      ),
+    ).queries.length,
+    metricCalls: deps.source.calls,
+  };
+}
+
+interface Prepared {
+  stored: StoredRule;
+  rule?: AlertRule;
+  need?: QueryNeed;
+  error?: string;
+}
+
+function prepare(stored: StoredRule, deployment: Deployment): Prepared {
+  try {
+    const rule = toAlertRule(parseRuleColumns(stored.columns));
+    const need = needOf(rule, deployment);
+    if (need instanceof Error) return { stored, rule, error: need.message };
+    return { stored, rule, need };
+  } catch (error) {
+    if (error instanceof InvalidRuleError) return { stored, error: `invalid rule: ${error.message}` };
+    throw error;
+  }
+}
+
+function needOf(rule: AlertRule, deployment: Deployment): QueryNeed | Error {
+  try {
+    const query = resolveMetric(
+      {
+        metricName: rule.metricName,
+        dimensions: rule.metricDimensions,
+        statistic: rule.statistic,
+        cloudwatchNamespace: rule.cloudwatchNamespace,
+        cloudwatchMetricName: rule.cloudwatchMetricName,
+      },
+      deployment,
+    );
+    return { query, periodSeconds: rule.periodSeconds, rangePeriods: evaluationRangePeriods(rule) };
+  } catch (error) {
+    if (error instanceof MetricResolutionError) return error;
+    throw error;
+  }
+}
+
+function isNeed(need: QueryNeed | Error): need is QueryNeed {
+  return !(need instanceof Error);
+}
+
+/** A row the evaluator cannot read as a rule keeps its memory and shows the reason as its error. */
+function invalidRuleDecision(stored: StoredRule, observation: Observation, now: Date): Decision {
+  const error = observation.ok ? 'invalid rule' : observation.error;
+  const before = stored.memory;
+  return {
+    memory: {
+      state: before?.state ?? 'OK',
+      stateSince: before?.stateSince ?? now,
+      episodeStartedAt: before?.episodeStartedAt ?? null,
+      announced: before?.announced ?? false,
+      lastNotifiedAt: before?.lastNotifiedAt ?? null,
+      clearSince: before?.clearSince ?? null,
+      lastValue: before?.lastValue ?? null,
+      lastEvaluatedAt: now,
+      error,
+      errorSince: before?.errorSince ?? now,
+    },
+    newError: (before?.error ?? null) === null,
+    reason: `error: ${error}`,
+  };
+}
+
+function toWrite(
+  outcome: RuleOutcome & { parsed?: AlertRule },
+  now: Date,
+  deps: Pick<EvaluatorDependencies, 'context'>,
+): RuleWrite {
+  const { decision, parsed } = outcome;
+  const write: RuleWrite = {
+    ruleId: outcome.ruleId,
+    expectedVersion: outcome.rule.version,
+    memory: decision.memory,
+  };
+  if (!decision.notification || !parsed) return write;
+  try {
+    const message = buildAlertMessage(parsed, decision.memory, decision.notification, now, deps.context);
+    const episodeStart = decision.memory.episodeStartedAt ?? now;
+    return {
+      ...write,
+      notification: { kind: decision.notification, dedupKey: dedupKeyOf(parsed, episodeStart), message },
+    };
+  } catch (error) {
+    // The schema refused what the rule holds: the rule shows the reason instead of a message nobody gets.
+    const reason = `alert message refused: ${(error as Error).message}`.slice(0, 500);
+    return {
+      ...write,
+      memory: { ...outcome.rule.memory, ...decision.memory, error: reason, errorSince: now },
+    };
+  }
+}

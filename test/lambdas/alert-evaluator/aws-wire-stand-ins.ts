@@ -1,0 +1,64 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface WireStandIn {
+  url: string;
+  /** Every request's parsed body, in order. */
+  requests: Record<string, unknown>[];
+  close(): Promise<void>;
+}
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function listen(server: Server, requests: Record<string, unknown>[]): Promise<WireStandIn> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+/**
+ * CloudWatch on 127.0.0.1 as the SDK speaks to it: AWS JSON 1.0, `X-Amz-Target:
+ * GraniteServiceVersion20100801.GetMetricData`, epoch-second timestamps. `answer` gives each query's values.
+ */
+export function cloudWatchWireStandIn(
+  answer: (query: { Id: string }, endTime: number) => { Timestamps: number[]; Values: number[] },
+): Promise<WireStandIn> {
+  const requests: Record<string, unknown>[] = [];
+  const server = createServer(async (request, response) => {
+    const body = JSON.parse(await readBody(request)) as {
+      MetricDataQueries: { Id: string; ReturnData?: boolean }[];
+      EndTime: number;
+    };
+    requests.push({ target: request.headers['x-amz-target'], ...body });
+    const results = body.MetricDataQueries.filter((query) => query.ReturnData !== false).map((query) => ({
+      Id: query.Id,
+      StatusCode: 'Complete',
+      ...answer(query, body.EndTime),
+    }));
+    response.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
+    response.end(JSON.stringify({ MetricDataResults: results, Messages: [] }));
+  });
+  return listen(server, requests);
+}
+
+/** SNS on 127.0.0.1 as the SDK speaks to it: the Query protocol, a form body in and XML out. */
+export function snsWireStandIn(): Promise<WireStandIn> {
+  const requests: Record<string, unknown>[] = [];
+  const server = createServer(async (request, response) => {
+    const form = new URLSearchParams(await readBody(request));
+    requests.push(Object.fromEntries(form));
+    response.writeHead(200, { 'content-type': 'text/xml' });
+    response.end(
+      `<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult><MessageId>m-${requests.length}</MessageId></PublishResult><ResponseMetadata><RequestId>r-${requests.length}</RequestId></ResponseMetadata></PublishResponse>`,
+    );
+  });
+  return listen(server, requests);
+}

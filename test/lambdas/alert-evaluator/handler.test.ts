@@ -1,0 +1,89 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { lambdaContext, scheduledEvent } from '../../support/lambda-events';
+import { type CapturedOutput, captureOutput } from '../../support/output';
+import { createTestDatabase, type TestDatabase } from '../../support/postgres';
+import { cloudWatchWireStandIn, snsWireStandIn, type WireStandIn } from './aws-wire-stand-ins';
+import { TOPIC_ARN } from './evaluator-harness';
+
+describe('the alert evaluator handler, as EventBridge runs it', () => {
+  let database: TestDatabase;
+  let cloudwatch: WireStandIn;
+  let sns: WireStandIn;
+  let output: CapturedOutput;
+  let handler: typeof import('../../../lambdas/alert-evaluator/handler').handler;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    // 40% of 200 requests failed in every minute asked for
+    cloudwatch = await cloudWatchWireStandIn((query, endTime) => {
+      const minutes = [1, 2, 3, 4, 5].map((back) => endTime - back * 60);
+      const value = query.Id.endsWith('_errors') ? 80 : 200;
+      return { Timestamps: minutes, Values: minutes.map(() => (query.Id.includes('_') ? value : 40)) };
+    });
+    sns = await snsWireStandIn();
+    vi.resetModules();
+    for (const [name, value] of Object.entries({
+      DATABASE_URL: database.url,
+      ALERT_TOPIC_ARN: TOPIC_ARN,
+      HTTP_API_ID: 'a1b2c3d4e5',
+      STAGE: 'test',
+      POWERTOOLS_SERVICE_NAME: 'signupflow',
+      POWERTOOLS_METRICS_NAMESPACE: 'SignUpFlow/test',
+      METRICS_FLUSH_INTERVAL_SECONDS: '60',
+      AWS_REGION: 'eu-west-1',
+      AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+      AWS_SECRET_ACCESS_KEY: 'test-secret-key',
+      AWS_ENDPOINT_URL_CLOUDWATCH: cloudwatch.url,
+      AWS_ENDPOINT_URL_SNS: sns.url,
+    })) {
+      vi.stubEnv(name, value);
+    }
+    ({ handler } = await import('../../../lambdas/alert-evaluator/handler'));
+    output = captureOutput();
+  });
+
+  afterAll(async () => {
+    output.restore();
+    vi.unstubAllEnvs();
+    await cloudwatch.close();
+    await sns.close();
+    await database.drop();
+  });
+
+  it('evaluates the seeded rule against AWS_ENDPOINT_URL_CLOUDWATCH and publishes to ALERT_TOPIC_ARN', async () => {
+    // Act
+    const summary = await handler(scheduledEvent(), lambdaContext('signupflow-test-alert-evaluator'));
+    // Assess
+    expect(summary).toMatchObject({ rulesEvaluated: 1, firing: 1, published: 1, metricCalls: 1 });
+    expect(cloudwatch.requests[0]?.target).toBe('GraniteServiceVersion20100801.GetMetricData');
+    expect(sns.requests).toHaveLength(1);
+    const publish = sns.requests[0] as Record<string, string>;
+    expect(publish).toMatchObject({
+      Action: 'Publish',
+      TopicArn: TOPIC_ARN,
+      Subject: 'CRITICAL FIRING: High Error Rate',
+    });
+    expect(JSON.parse(publish.Message as string)).toMatchObject({
+      ruleId: 'alert_rule_high_error_rate',
+      currentValue: 40,
+      state: 'FIRING',
+      stage: 'test',
+    });
+  });
+
+  it('writes its own metrics at once, so that a run that stops shows as missing data', () => {
+    const runs = output.emf().find((document) => 'alert_evaluation_runs' in document);
+    expect(runs).toMatchObject({
+      alert_evaluation_runs: 1,
+      alert_rules_evaluated: 1,
+      alert_rules_firing: 1,
+      alert_rules_in_error: 0,
+    });
+  });
+
+  it('refuses an event that is not a scheduled event', async () => {
+    await expect(
+      handler({ source: 'aws.s3' }, lambdaContext('signupflow-test-alert-evaluator')),
+    ).rejects.toThrow('Unsupported event: expected an EventBridge scheduled event');
+  });
+});

@@ -1,0 +1,129 @@
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CloudWatchMetricSource } from '../../lambdas/alert-evaluator/cloudwatch-metric-source';
+import { runRulesCommand } from '../../scripts/rules/rules-command';
+import { CloudWatchStandIn, seriesKey } from '../lambdas/alert-evaluator/cloudwatch-stand-in';
+import { DEPLOYMENT } from '../lambdas/alert-evaluator/evaluator-harness';
+import { createTestDatabase, type TestDatabase } from '../support/postgres';
+
+describe('npm run rules', () => {
+  const cloudwatch = new CloudWatchStandIn();
+  const now = new Date('2026-11-30T10:00:20Z');
+  let database: TestDatabase;
+  let pool: pg.Pool;
+  const rules = (...argv: string[]) =>
+    runRulesCommand(argv, {
+      db: { query: (_type, text, values) => pool.query(text, values) },
+      source: () => new CloudWatchMetricSource(new CloudWatchClient({ region: 'eu-west-1' })),
+      deployment: DEPLOYMENT,
+      now: () => now,
+    });
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    pool = new pg.Pool({ connectionString: database.url, max: 1 });
+  });
+  afterAll(async () => {
+    cloudwatch.restore();
+    await pool.end();
+    await database.drop();
+  });
+
+  it('adds a rule with its evaluation settings and lists it in a table', async () => {
+    // Act
+    const added = await rules(
+      'add',
+      '--id',
+      'slow_events',
+      '--name',
+      'Slow event list',
+      '--metric',
+      'latency_p99',
+      '--dimension',
+      'endpoint=/api/events',
+      '--condition',
+      '>',
+      '--threshold',
+      '800',
+      '--severity',
+      'warning',
+      '--channels',
+      'slack',
+      '--evaluation-periods',
+      '5',
+      '--datapoints-to-alarm',
+      '3',
+    );
+    const listed = await rules('list');
+    // Assess
+    expect(added).toBe('Added slow_events: latency_p99 > 800 (warning)');
+    const lines = listed.split('\n');
+    expect(lines[0]).toMatch(/^ID\s+NAME\s+RULE\s+SEVERITY\s+CHANNELS\s+EVALUATION\s+STATE\s+VALUE\s+MUTED$/);
+    expect(lines.find((line) => line.startsWith('slow_events'))).toMatch(
+      /Slow event list\s+latency_p99\{endpoint=\/api\/events\} > 800\s+warning\s+slack\s+3 of 5 × 60s\s+never evaluated/,
+    );
+    expect(lines.find((line) => line.startsWith('alert_rule_high_error_rate'))).toContain('error_rate > 10');
+  });
+
+  it.each([
+    [['--metric', 'errors'], 'metric_name: got "errors", expected one of error_rate'],
+    [['--condition', '=>'], 'condition: got "=>", expected one of >, >=, <, <=, ==, !='],
+    [['--threshold', 'ten'], 'threshold: got "ten", expected a number'],
+    [['--channels', 'slack,pager'], 'notification_channels.1: got "pager", expected one of slack, email'],
+  ])('refuses %j naming the field and the accepted values', async (change, message) => {
+    const flags: Record<string, string> = {
+      '--id': 'bad',
+      '--name': 'Bad',
+      '--metric': 'error_rate',
+      '--condition': '>',
+      '--threshold': '5',
+      '--severity': 'info',
+    };
+    flags[change[0] as string] = change[1] as string;
+    await expect(rules('add', ...Object.entries(flags).flat())).rejects.toThrow(message);
+    const { rows } = await pool.query("SELECT id FROM alert_rules WHERE id = 'bad'");
+    expect(rows).toEqual([]);
+  });
+
+  it('disables, enables, mutes for a while, unmutes and deletes', async () => {
+    expect(await rules('disable', 'slow_events')).toBe('slow_events disabled');
+    expect(await rules('list')).toMatch(/slow_events .*disabled, never evaluated/);
+    expect(await rules('enable', 'slow_events')).toBe('slow_events enabled');
+    expect(await rules('mute', 'slow_events', '--until', '2h')).toBe(
+      'slow_events muted until 2026-11-30T12:00:20.000Z',
+    );
+    expect(await rules('list')).toMatch(/slow_events .*until 2026-11-30T12:00:20.000Z/);
+    await expect(rules('mute', 'slow_events', '--until', 'tomorrow')).rejects.toThrow(
+      "--until: got 'tomorrow'",
+    );
+    expect(await rules('unmute', 'slow_events')).toBe('slow_events unmuted');
+    expect(await rules('delete', 'slow_events')).toBe('slow_events deleted');
+    await expect(rules('delete', 'slow_events')).rejects.toThrow("No rule with id 'slow_events'");
+  });
+
+  it('test shows what each rule would decide now and why, and writes nothing', async () => {
+    // Prepare: 30% errors in each of the last three minutes
+    for (const minutesBack of [1, 2, 3]) {
+      const start = new Date(Date.parse('2026-11-30T10:00:00Z') - minutesBack * 60_000);
+      cloudwatch.put(
+        seriesKey('AWS/ApiGateway', 'Count', { ApiId: DEPLOYMENT.httpApiId as string }),
+        start,
+        100,
+      );
+      cloudwatch.put(
+        seriesKey('AWS/ApiGateway', '5xx', { ApiId: DEPLOYMENT.httpApiId as string }),
+        start,
+        30,
+      );
+    }
+    // Act
+    const output = await rules('test');
+    // Assess
+    expect(output.split('\n')[2]).toMatch(
+      /^alert_rule_high_error_rate\s+new\s+FIRING\s+FIRING\s+breaching: 3 of the last 3 periods breach error_rate > 10 \(needs 3; missing data: missing\); newest first: \[30! 30! 30!\]$/,
+    );
+    const { rows } = await pool.query('SELECT count(*)::int AS n FROM alert_rule_state');
+    expect(rows[0]?.n).toBe(0);
+  });
+});
