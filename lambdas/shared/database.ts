@@ -50,6 +50,14 @@ export class Database {
   }
 }
 
+/**
+ * SQLSTATE class 22, data exception: Postgres rejected a value it was sent (a date out of range, a number
+ * too large). The request's fault, never the server's; its message may echo the value, so it is not shown.
+ */
+export function isDataException(error: unknown): error is pg.DatabaseError {
+  return error instanceof pg.DatabaseError && typeof error.code === 'string' && error.code.startsWith('22');
+}
+
 /** Pool settings for Lambda: one request at a time per environment, fail fast on a hung server. */
 export const LAMBDA_POOL_SETTINGS: pg.PoolConfig = {
   max: 2,
