@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isCompleteSecretArn } from './imported-secret';
 import { STAGES } from './stages';
 
 /** CloudWatch Logs accepts only these retention periods (days). */
@@ -17,10 +18,14 @@ export type Severity = (typeof SEVERITIES)[number];
 
 const secretArn = z
   .string()
-  .regex(
-    /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/,
-    'must be a Secrets Manager secret ARN',
-  );
+  .regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/, {
+    message: 'must be a Secrets Manager secret ARN',
+    abort: true,
+  })
+  .refine(isCompleteSecretArn, {
+    message:
+      "must be the secret's complete ARN, ending in the hyphen and 6 random characters Secrets Manager adds to its name (…:secret:NAME-AbC123), as `aws secretsmanager describe-secret` shows it",
+  });
 
 const hostname = z.string().regex(/^[a-zA-Z0-9.-]+$/, 'must be a host name');
 const port = z.number().int().min(1).max(65_535);

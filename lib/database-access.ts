@@ -1,5 +1,5 @@
-import { Validations } from 'aws-cdk-lib';
-import type * as iam from 'aws-cdk-lib/aws-iam';
+import { Arn, ArnFormat, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
@@ -64,6 +64,16 @@ export class DatabaseAccess extends Construct {
 
   grantRead(grantee: iam.IGrantable): void {
     this.passwordSecret.grantRead(grantee);
-    this.#passwordSecretKey?.grantDecrypt(grantee);
+    if (this.#passwordSecretKey) {
+      // The database team's key decrypts more than this secret: the grant holds only for decryption that
+      // Secrets Manager asks for on the function's behalf, in the secret's region, never a direct kms:Decrypt.
+      const { region } = Arn.split(this.passwordSecret.secretArn, ArnFormat.COLON_RESOURCE_NAME);
+      iam.Grant.addToPrincipal({
+        grantee,
+        actions: ['kms:Decrypt'],
+        resourceArns: [this.#passwordSecretKey.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${region}.amazonaws.com` } },
+      });
+    }
   }
 }

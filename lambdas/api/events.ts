@@ -1,4 +1,5 @@
 import type { Database } from '../shared/database';
+import { CURSOR_STARTS_AT_SQL, type EventCursor, encodeCursor } from './event-cursor';
 
 export interface Event {
   id: string;
@@ -21,12 +22,6 @@ export interface ListEventsQuery {
   cursor?: EventCursor;
 }
 
-/** The position after the last event of a page: keyset pagination stays fast and stable under inserts. */
-export interface EventCursor {
-  startsAt: string;
-  id: string;
-}
-
 interface EventRow {
   id: string;
   organization_id: string;
@@ -34,13 +29,16 @@ interface EventRow {
   starts_at: Date;
   location: string | null;
   capacity: number | null;
+  /** `starts_at` to the microsecond, for the cursor. */
+  cursor_starts_at: string;
 }
 
 /** An organisation's events in start order, one page at a time; an unknown organisation has none. */
 export async function listEvents(db: Database, query: ListEventsQuery): Promise<EventPage> {
   const { rows } = await db.query<EventRow>(
     'select',
-    `SELECT id::text, organization_id, title, starts_at, location, capacity
+    `SELECT id::text, organization_id, title, starts_at, location, capacity,
+            ${CURSOR_STARTS_AT_SQL} AS cursor_starts_at
        FROM events
       WHERE organization_id = $1
         AND ($2::timestamptz IS NULL OR (starts_at, id) > ($2::timestamptz, $3::bigint))
@@ -48,12 +46,12 @@ export async function listEvents(db: Database, query: ListEventsQuery): Promise<
       LIMIT $4`,
     [query.organizationId, query.cursor?.startsAt ?? null, query.cursor?.id ?? null, query.limit + 1],
   );
-  const page = rows.slice(0, query.limit).map(toEvent);
+  const page = rows.slice(0, query.limit);
   const last = page.at(-1);
   const hasMore = rows.length > query.limit;
   return {
-    events: page,
-    nextCursor: hasMore && last ? encodeCursor({ startsAt: last.startsAt, id: last.id }) : null,
+    events: page.map(toEvent),
+    nextCursor: hasMore && last ? encodeCursor({ startsAt: last.cursor_starts_at, id: last.id }) : null,
   };
 }
 
@@ -66,22 +64,4 @@ function toEvent(row: EventRow): Event {
     location: row.location,
     capacity: row.capacity,
   };
-}
-
-export function encodeCursor(cursor: EventCursor): string {
-  return Buffer.from(JSON.stringify([cursor.startsAt, cursor.id])).toString('base64url');
-}
-
-/** The cursor a page handed out, or undefined when the text is not one. */
-export function decodeCursor(text: string): EventCursor | undefined {
-  try {
-    const decoded: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
-    if (!Array.isArray(decoded) || decoded.length !== 2) return undefined;
-    const [startsAt, id] = decoded;
-    if (typeof startsAt !== 'string' || Number.isNaN(Date.parse(startsAt))) return undefined;
-    if (typeof id !== 'string' || !/^\d{1,19}$/.test(id)) return undefined;
-    return { startsAt, id };
-  } catch {
-    return undefined;
-  }
 }

@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { decodeCursor, type ListEventsQuery } from './events';
+import { decodeCursor } from './event-cursor';
+import type { ListEventsQuery } from './events';
 
 export const MAX_PAGE_SIZE = 100;
 

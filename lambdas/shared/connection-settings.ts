@@ -5,23 +5,66 @@ type Env = Record<string, string | undefined>;
 
 /**
  * Postgres settings: `DATABASE_URL` for local runs; in AWS, host, port, name and user from the environment
- * and the password from the Secrets Manager secret `DATABASE_PASSWORD_SECRET_ARN` (key `password`).
+ * and the password from the Secrets Manager secret `DATABASE_PASSWORD_SECRET_ARN` (key `password`), read now.
  */
 export async function postgresSettings(env: Env = process.env): Promise<PoolConfig> {
-  if (env.DATABASE_URL) return { connectionString: env.DATABASE_URL };
-  const host = required(env, 'DATABASE_HOST');
-  const secretArn = required(env, 'DATABASE_PASSWORD_SECRET_ARN');
-  const { password } = await getJsonSecret<{ password?: string }>(secretArn);
-  if (typeof password !== 'string') throw new Error('The database secret has no "password" key');
+  const { config, password } = postgresConnection(env);
+  return password ? { ...config, password: await password.current() } : config;
+}
+
+/**
+ * Settings for a long-lived pool, and what to do when the server refuses the password. The pool gets the
+ * password as a function, which pg calls for each new connection: a rotated secret reaches new connections
+ * within the secret cache's age, or at once after `refreshPassword()`.
+ */
+export interface PostgresPoolSettings {
+  config: PoolConfig;
+  /** Reads the secret again, past the cache; absent when the password is not a secret (`DATABASE_URL`). */
+  refreshPassword?: () => Promise<void>;
+}
+
+export function postgresPoolSettings(env: Env = process.env): PostgresPoolSettings {
+  const { config, password } = postgresConnection(env);
+  if (!password) return { config };
   return {
-    host,
-    port: Number(env.DATABASE_PORT ?? 5432),
-    database: required(env, 'DATABASE_NAME'),
-    user: required(env, 'DATABASE_USER'),
-    password,
-    // RDS certificates verify against Amazon's CA bundle, which NODE_EXTRA_CA_CERTS points at.
-    ssl: env.DATABASE_SSL === 'disable' ? false : { rejectUnauthorized: true },
+    config: { ...config, password: () => password.current() },
+    refreshPassword: async () => {
+      await password.refreshed();
+    },
   };
+}
+
+interface SecretPassword {
+  /** The password as cached (up to `SECRET_CACHE_SECONDS` old). */
+  current(): Promise<string>;
+  /** The password read from Secrets Manager now; later `current()` calls return it too. */
+  refreshed(): Promise<string>;
+}
+
+function postgresConnection(env: Env): { config: PoolConfig; password?: SecretPassword } {
+  if (env.DATABASE_URL) return { config: { connectionString: env.DATABASE_URL } };
+  const host = required(env, 'DATABASE_HOST');
+  const password = secretPassword(required(env, 'DATABASE_PASSWORD_SECRET_ARN'));
+  return {
+    config: {
+      host,
+      port: Number(env.DATABASE_PORT ?? 5432),
+      database: required(env, 'DATABASE_NAME'),
+      user: required(env, 'DATABASE_USER'),
+      // RDS certificates verify against Amazon's CA bundle, which NODE_EXTRA_CA_CERTS points at.
+      ssl: env.DATABASE_SSL === 'disable' ? false : { rejectUnauthorized: true },
+    },
+    password,
+  };
+}
+
+function secretPassword(secretArn: string): SecretPassword {
+  const read = async (forceFetch: boolean) => {
+    const { password } = await getJsonSecret<{ password?: string }>(secretArn, { forceFetch });
+    if (typeof password !== 'string') throw new Error('The database secret has no "password" key');
+    return password;
+  };
+  return { current: () => read(false), refreshed: () => read(true) };
 }
 
 export interface RedisSettings {

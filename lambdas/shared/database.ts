@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { postgresSettings } from './connection-settings';
+import { type PostgresPoolSettings, postgresPoolSettings } from './connection-settings';
 import { logger } from './observability';
 
 export type QueryType = 'select' | 'insert' | 'update' | 'delete' | 'other';
@@ -17,10 +17,13 @@ export interface MetricRecorder {
 export class Database {
   readonly #pool: pg.Pool;
   readonly #metrics: MetricRecorder;
+  readonly #refreshPassword: (() => Promise<void>) | undefined;
 
-  constructor(pool: pg.Pool, metrics: MetricRecorder) {
+  /** `refreshPassword` re-reads the password the pool's settings give new connections (see `#connect`). */
+  constructor(pool: pg.Pool, metrics: MetricRecorder, refreshPassword?: () => Promise<void>) {
     this.#pool = pool;
     this.#metrics = metrics;
+    this.#refreshPassword = refreshPassword;
   }
 
   async query<Row extends pg.QueryResultRow>(
@@ -29,7 +32,7 @@ export class Database {
     values: unknown[] = [],
   ): Promise<pg.QueryResult<Row>> {
     const startedAt = performance.now();
-    const client = await this.#pool.connect();
+    const client = await this.#connect();
     this.#metrics.add('db_connections_active', 'Count', this.#pool.totalCount - this.#pool.idleCount, {});
     let brokenConnection: Error | undefined;
     try {
@@ -45,9 +48,38 @@ export class Database {
     }
   }
 
+  /**
+   * A connection from the pool. After the password is rotated, connections already open keep working but a
+   * new one fails with 28P01 (invalid_password) for as long as the cached secret is old: read the secret
+   * again and try once more. A second refusal is the caller's error: the secret itself is wrong, and trying
+   * in a loop would only hammer the server (and lock the role out where attempts are limited).
+   */
+  async #connect(): Promise<pg.PoolClient> {
+    try {
+      return await this.#pool.connect();
+    } catch (error) {
+      if (!this.#refreshPassword || !isInvalidPassword(error)) throw error;
+      logger.warn('Postgres refused the login (28P01), so the database secret is read again');
+      await this.#refreshPassword();
+      return this.#pool.connect();
+    }
+  }
+
   end(): Promise<void> {
     return this.#pool.end();
   }
+}
+
+function isInvalidPassword(error: unknown): boolean {
+  return error instanceof pg.DatabaseError && error.code === '28P01';
+}
+
+/**
+ * SQLSTATE class 22, data exception: Postgres rejected a value it was sent (a date out of range, a number
+ * too large). The request's fault, never the server's; its message may echo the value, so it is not shown.
+ */
+export function isDataException(error: unknown): error is pg.DatabaseError {
+  return error instanceof pg.DatabaseError && typeof error.code === 'string' && error.code.startsWith('22');
 }
 
 /** Pool settings for Lambda: one request at a time per environment, fail fast on a hung server. */
@@ -59,9 +91,12 @@ export const LAMBDA_POOL_SETTINGS: pg.PoolConfig = {
   query_timeout: 6_000,
 };
 
-export async function createDatabase(metrics: MetricRecorder, settings?: pg.PoolConfig): Promise<Database> {
-  const pool = new pg.Pool({ ...LAMBDA_POOL_SETTINGS, ...(settings ?? (await postgresSettings())) });
+export async function createDatabase(
+  metrics: MetricRecorder,
+  settings: PostgresPoolSettings = postgresPoolSettings(),
+): Promise<Database> {
+  const pool = new pg.Pool({ ...LAMBDA_POOL_SETTINGS, ...settings.config });
   // An idle connection that the server closes must not crash the environment; the pool replaces it.
   pool.on('error', (error) => logger.warn('An idle Postgres connection failed', { reason: error.message }));
-  return new Database(pool, metrics);
+  return new Database(pool, metrics, settings.refreshPassword);
 }

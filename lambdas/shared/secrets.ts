@@ -34,11 +34,16 @@ export async function getSecretString(
 /**
  * Reads a JSON secret from Secrets Manager through Powertools Parameters (cached). The SDK is imported on
  * first use (a side bundle in Lambda), so functions that run without secrets (local runs, tests) never load it.
+ * `forceFetch` skips the cache and refreshes it: for a value known to be stale, such as a rotated password.
  */
-export async function getJsonSecret<T extends Record<string, unknown>>(secretArn: string): Promise<T> {
+export async function getJsonSecret<T extends Record<string, unknown>>(
+  secretArn: string,
+  options: { forceFetch?: boolean } = {},
+): Promise<T> {
   const value = await (await secretsProvider()).get<T>(secretArn, {
     transform: 'json',
     maxAge: SECRET_CACHE_SECONDS,
+    forceFetch: options.forceFetch ?? false,
   });
   if (value === undefined || typeof value !== 'object' || value === null) {
     throw new Error(`Secret ${secretArn} is empty or not a JSON object`);

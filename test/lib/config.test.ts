@@ -79,6 +79,54 @@ describe('stage configuration', () => {
     );
   });
 
+  it.each([
+    ['a partial ARN', 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!cluster-signupflow'],
+    [
+      'a partial ARN whose last word is short',
+      'arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-pass',
+    ],
+  ])('rejects %s of the database secret, naming the key and what to give instead', (_case, arn) => {
+    // Prepare
+    const production = STAGES.production as Record<string, Record<string, unknown>>;
+    const input = { ...production, database: { ...production.database, passwordSecretArn: arn } };
+
+    // Act
+    const parse = () => parseStageConfig(input, 'stages.production');
+
+    // Assess
+    expect(parse).toThrow(ConfigError);
+    expect(parse).toThrow(
+      /stages\.production\.database\.passwordSecretArn: must be the secret's complete ARN, ending in the hyphen and 6 random characters/,
+    );
+  });
+
+  it.each([
+    'arn:aws:secretsmanager:eu-west-1:123456789012:secret:signupflow/db-secret-AbC123',
+    'arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-secret-abcdef-Xy9Z8w',
+  ])('accepts the complete ARN %s', (arn) => {
+    // Prepare
+    const production = STAGES.production as Record<string, Record<string, unknown>>;
+    const input = { ...production, database: { ...production.database, passwordSecretArn: arn } };
+
+    // Assess
+    expect(parseStageConfig(input, 'stages.production').database.passwordSecretArn).toBe(arn);
+  });
+
+  it('rejects a partial webhook secret ARN too', () => {
+    // Prepare
+    const dev = STAGES.dev as Record<string, Record<string, unknown>>;
+    const webhookSecretArn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:signupflow/slack-webhook';
+    const input = {
+      ...dev,
+      slack: { alertChannel: '#alerts', webhooks: [{ channel: '#alerts', webhookSecretArn }] },
+    };
+
+    // Assess
+    expect(() => parseStageConfig(input, 'stages.dev')).toThrow(
+      /stages\.dev\.slack\.webhooks\.0\.webhookSecretArn: must be the secret's complete ARN/,
+    );
+  });
+
   it('requires one availability zone per subnet when a VPC is configured', () => {
     // Prepare
     const input = {

@@ -7,13 +7,15 @@ import { DatabaseAccess } from '../../lib/database-access';
 import { MonitoringKey } from '../../lib/monitoring-key';
 
 describe('database access to a secret the stage names', () => {
-  // Prepare: a partial ARN (no 6-character suffix) on a customer-managed key, as an RDS-managed secret may be.
+  // Prepare: an RDS-managed secret (complete ARN) on the database team's customer-managed key.
+  const secretArn =
+    'arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!cluster-3f8e1c2a-4b5d-4e6f-8a9b-0c1d2e3f4a5b-Q7pLmN';
   const production = loadStageConfig('production');
   const config = {
     ...production,
     database: {
       ...production.database,
-      passwordSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!cluster-signupflow',
+      passwordSecretArn: secretArn,
       passwordSecretKeyArn: 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
     },
   };
@@ -27,28 +29,30 @@ describe('database access to a secret the stage names', () => {
   new DatabaseAccess(stack, 'Database', { config, key }).grantRead(role);
   const template = Template.fromStack(stack);
 
-  it('creates no secret and grants the partial ARN with the suffix wildcard', () => {
+  it('creates no secret and grants exactly the complete ARN', () => {
     template.resourceCountIs('AWS::SecretsManager::Secret', 0);
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
           Match.objectLike({
             Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
-            Resource: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!cluster-signupflow-??????',
+            Resource: secretArn,
           }),
         ]),
       },
     });
   });
 
-  it("lets the reader decrypt with the secret's own key", () => {
+  it("lets the reader decrypt with the secret's own key only through Secrets Manager in the secret's region", () => {
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
-          Match.objectLike({
+          {
             Action: 'kms:Decrypt',
+            Effect: 'Allow',
             Resource: 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
-          }),
+            Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com' } },
+          },
         ]),
       },
     });

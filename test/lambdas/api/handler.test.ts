@@ -28,7 +28,7 @@ describe('the API against a real Postgres', () => {
     await client.query(
       `INSERT INTO organizations (id, name) VALUES ('org-food-bank', 'Food bank'), ('org-empty', 'Empty')`,
     );
-    // Two events share a start time: the cursor must still order and page them exactly once.
+    // Two events share a start time. Page boundaries inside ties and microsecond starts: pagination.test.ts.
     await client.query(
       `INSERT INTO events (organization_id, title, starts_at) VALUES
          ('org-food-bank', 'Sorting shift', '2026-12-01T09:00:00Z'),
