@@ -80,8 +80,7 @@ export class MetricAggregator {
 
   /** Publishes every bucket whose interval has closed; the open one keeps collecting. */
   flushIfDue(): void {
-    if (this.#bucketMs === 0) return this.flush();
-    const open = this.#bucketStart(this.#now());
+    const open = this.#bucketMs === 0 ? Number.POSITIVE_INFINITY : this.#bucketStart(this.#now());
     for (const start of [...this.#buckets.keys()]) if (start < open) this.#publishBucket(start);
   }
 
