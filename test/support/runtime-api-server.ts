@@ -21,6 +21,9 @@ export interface RuntimeApiStandIn {
 
 export type RegisterAnswer = 'accept' | 'refuse' | 'hang';
 
+/** Long enough that a runtime which did not wait for the registration would ask for its event first. */
+const REGISTER_DELAY_MS = 150;
+
 export const EXTENSION_ID = 'f1e2d3c4-0000-4000-8000-000000000001';
 
 /**
@@ -30,6 +33,7 @@ export const EXTENSION_ID = 'f1e2d3c4-0000-4000-8000-000000000001';
  */
 export async function startRuntimeApiStandIn(
   register: RegisterAnswer = 'accept',
+  registerDelayMs = REGISTER_DELAY_MS,
 ): Promise<RuntimeApiStandIn> {
   const requests: RecordedRequest[] = [];
   const server = createServer(async (request, response) => {
@@ -43,7 +47,7 @@ export async function startRuntimeApiStandIn(
       receivedAt: performance.now(),
     };
     requests.push(recorded);
-    answer(recorded, response, register, () => {
+    answer(recorded, response, { register, registerDelayMs }, () => {
       standIn.registeredAt = performance.now();
     });
   });
@@ -61,13 +65,12 @@ export async function startRuntimeApiStandIn(
   return standIn;
 }
 
-/** Long enough that a runtime which did not wait for the registration would ask for its event first. */
-const REGISTER_DELAY_MS = 150;
+
 
 function answer(
   request: RecordedRequest,
   response: ServerResponse,
-  register: RegisterAnswer,
+  { register, registerDelayMs }: { register: RegisterAnswer; registerDelayMs: number },
   onRegistered: () => void,
 ): void {
   if (request.url === '/2020-01-01/extension/register') {
@@ -84,7 +87,7 @@ function answer(
         'lambda-extension-identifier': EXTENSION_ID,
       });
       response.end('{"functionName":"signupflow-api","functionVersion":"$LATEST","handler":"index.handler"}');
-    }, REGISTER_DELAY_MS);
+    }, registerDelayMs);
     return;
   }
   if (request.url === '/2020-01-01/extension/event/next') return;
