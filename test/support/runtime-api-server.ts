@@ -65,8 +65,6 @@ export async function startRuntimeApiStandIn(
   return standIn;
 }
 
-
-
 function answer(
   request: RecordedRequest,
   response: ServerResponse,

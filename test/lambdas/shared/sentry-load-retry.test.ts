@@ -35,8 +35,14 @@ describe('Sentry that fails to load', () => {
     const output = captureOutput();
 
     // Act
-    const first = await handler(httpApiEvent('GET /api/events', { query: { attempt: '1' } }), lambdaContext());
-    const second = await handler(httpApiEvent('GET /api/events', { query: { attempt: '2' } }), lambdaContext());
+    const first = await handler(
+      httpApiEvent('GET /api/events', { query: { attempt: '1' } }),
+      lambdaContext(),
+    );
+    const second = await handler(
+      httpApiEvent('GET /api/events', { query: { attempt: '2' } }),
+      lambdaContext(),
+    );
     output.restore();
 
     // Assess
