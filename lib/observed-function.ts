@@ -39,6 +39,20 @@ export interface ObservedFunctionProps {
   vpcPlacement?: { vpc: ec2.IVpc; subnets: ec2.ISubnet[]; securityGroups: ec2.ISecurityGroup[] };
 }
 
+/**
+ * The no-op internal extension that makes Lambda send SIGTERM before it reclaims an environment, so that the
+ * metrics still pending are written (`lambdas/shared/shutdown.ts`). Copied beside the bundle and preloaded
+ * with NODE_OPTIONS: it must register before the runtime asks for its first event.
+ */
+export const SHUTDOWN_SIGNAL_EXTENSION = 'shutdown-signal-extension.mjs';
+
+export function shutdownSignalExtensionCommand(projectDir: string, outputDir: string): string {
+  return `cp "${projectDir}/lambdas/shared/${SHUTDOWN_SIGNAL_EXTENSION}" "${outputDir}/${SHUTDOWN_SIGNAL_EXTENSION}"`;
+}
+
+/** Lambda unpacks a function's code in /var/task. */
+const SHUTDOWN_SIGNAL_NODE_OPTIONS = `--import /var/task/${SHUTDOWN_SIGNAL_EXTENSION}`;
+
 export function metricsNamespace(config: StageConfig): string {
   return `SignUpFlow/${config.stage}`;
 }
@@ -60,6 +74,9 @@ export class ObservedFunction extends NodejsFunction {
 
   constructor(scope: Construct, id: string, props: ObservedFunctionProps) {
     const { config } = props;
+    const environment = { ...observabilityEnvironment(scope, config), ...props.environment };
+    // A function that writes its metrics at every invocation (interval 0) has nothing pending at shutdown.
+    const holdsMetrics = environment.METRICS_FLUSH_INTERVAL_SECONDS !== '0';
     const timeout = props.timeout ?? Duration.seconds(10);
     const logGroup = createEncryptedLogGroup(scope, `${id}LogGroup`, { config, key: props.key });
     const role = new iam.Role(scope, `${id}Role`, {
@@ -83,8 +100,8 @@ export class ObservedFunction extends NodejsFunction {
       tracing: props.tracing ?? lambda.Tracing.ACTIVE,
       awsSdkConnectionReuse: false,
       environment: {
-        ...observabilityEnvironment(scope, config),
-        ...props.environment,
+        ...(holdsMetrics && { NODE_OPTIONS: SHUTDOWN_SIGNAL_NODE_OPTIONS }),
+        ...environment,
       },
       bundling: {
         format: OutputFormat.ESM,
@@ -97,7 +114,10 @@ export class ObservedFunction extends NodejsFunction {
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
-          afterBundling: (inputDir, outputDir) => [sideBundlesCommand(inputDir, outputDir)],
+          afterBundling: (inputDir, outputDir) => [
+            sideBundlesCommand(inputDir, outputDir),
+            ...(holdsMetrics ? [shutdownSignalExtensionCommand(inputDir, outputDir)] : []),
+          ],
         },
       },
       ...(props.vpcPlacement && {

@@ -8,53 +8,62 @@ interface Series {
   values: Map<string, { unit: Unit; values: number[] }>;
 }
 
+/** The samples of one bucket (one minute by default), by dimension set. */
+type Bucket = Map<string, Series>;
+
 /**
  * EMF accepts at most 100 values per metric in one document, and Powertools publishes by itself at the
  * 100th value, which would drop the dimensions of the metrics added after it: stay one below.
  */
 const MAX_VALUES_PER_METRIC = 99;
 
+/** CloudWatch's resolution for standard metrics: no bucket is wider, so no document spans two minutes. */
+const MINUTE_MS = 60_000;
+
 /**
- * Aggregates metric samples across invocations of one Lambda environment and writes them as one EMF
- * document per dimension set, with value arrays, when a flush is due. At 100 requests/s a document per
- * invocation would cost about 300 log bytes per request; aggregated, the same metrics cost a few bytes.
- * The trade-off: samples wait up to `flushIntervalMs` before they reach CloudWatch, and the samples of an
- * environment that is reclaimed while idle are lost, so callers flush at once on errors.
+ * Aggregates metric samples across invocations of one Lambda environment, in buckets of the minute each
+ * sample was taken, and writes each bucket as EMF documents (one per dimension set, with value arrays)
+ * stamped with that minute. At 100 requests/s a document per invocation would cost about 300 log bytes per
+ * request; aggregated, the same metrics cost a few bytes.
+ *
+ * `flushIfDue()` (the end of every invocation) publishes each bucket whose minute has closed, so a busy
+ * environment is at most one minute behind and an idle one publishes its last minute at its next invocation
+ * or at shutdown (`flush()` from the SIGTERM hook), still stamped with the minute it happened.
+ * `flushIntervalMs` is the bucket width, at most a minute; 0 publishes everything at every `flushIfDue()`.
  */
 export class MetricAggregator {
   readonly #metrics: Metrics;
-  readonly #flushIntervalMs: number;
+  readonly #bucketMs: number;
   readonly #now: () => number;
-  readonly #series = new Map<string, Series>();
-  #lastFlush: number;
+  /** By the start of the bucket's interval (epoch milliseconds), oldest first. */
+  readonly #buckets = new Map<number, Bucket>();
 
   constructor(metrics: Metrics, options: { flushIntervalMs: number; now?: () => number }) {
     this.#metrics = metrics;
-    this.#flushIntervalMs = options.flushIntervalMs;
-    this.#now = options.now ?? Date.now;
-    this.#lastFlush = this.#now();
+    this.#bucketMs = Math.min(Math.max(0, options.flushIntervalMs), MINUTE_MS);
+    this.#now = options.now ?? (() => Date.now());
   }
 
   add(name: string, unit: Unit, value: number, dimensions: Dimensions): void {
+    const start = this.#bucketStart(this.#now());
     const key = JSON.stringify(dimensions);
-    let series = this.#series.get(key);
-    if (!series) {
-      series = { dimensions, values: new Map() };
-      this.#series.set(key, series);
-    }
+    const series = this.#seriesOf(start, key, dimensions);
     let metric = series.values.get(name);
     if (!metric) {
       metric = { unit, values: [] };
       series.values.set(name, metric);
     }
     metric.values.push(value);
-    if (metric.values.length >= MAX_VALUES_PER_METRIC) this.#publish(key, series);
+    if (metric.values.length >= MAX_VALUES_PER_METRIC) {
+      this.#buckets.get(start)?.delete(key);
+      this.#publish(start, series);
+    }
   }
 
-  /** Adds to a counter: one value per flush, so CloudWatch's Sum statistic is the count. */
+  /** Adds to a counter: one value per document, so CloudWatch's Sum statistic is the count. */
   count(name: string, dimensions: Dimensions, increment = 1): void {
-    const series = this.#series.get(JSON.stringify(dimensions));
-    const counter = series?.values.get(name);
+    const start = this.#bucketStart(this.#now());
+    const counter = this.#buckets.get(start)?.get(JSON.stringify(dimensions))?.values.get(name);
     if (counter?.values.length === 1 && counter.values[0] !== undefined) {
       counter.values[0] += increment;
       return;
@@ -62,21 +71,52 @@ export class MetricAggregator {
     this.add(name, 'Count', increment, dimensions);
   }
 
+  /** Dimension sets waiting to be published, summed over the pending buckets. */
   get pendingSeries(): number {
-    return this.#series.size;
+    let pending = 0;
+    for (const bucket of this.#buckets.values()) pending += bucket.size;
+    return pending;
   }
 
+  /** Publishes every bucket whose interval has closed; the open one keeps collecting. */
   flushIfDue(): void {
-    if (this.#now() - this.#lastFlush >= this.#flushIntervalMs) this.flush();
+    const open = this.#bucketMs === 0 ? Number.POSITIVE_INFINITY : this.#bucketStart(this.#now());
+    for (const start of [...this.#buckets.keys()]) if (start < open) this.#publishBucket(start);
   }
 
+  /** Publishes every bucket, the open one included: on a 5xx and at shutdown. */
   flush(): void {
-    for (const [key, series] of this.#series) this.#publish(key, series);
-    this.#lastFlush = this.#now();
+    for (const start of [...this.#buckets.keys()]) this.#publishBucket(start);
   }
 
-  #publish(key: string, series: Series): void {
-    this.#series.delete(key);
+  #bucketStart(time: number): number {
+    const width = this.#bucketMs === 0 ? MINUTE_MS : this.#bucketMs;
+    return time - (time % width);
+  }
+
+  #seriesOf(start: number, key: string, dimensions: Dimensions): Series {
+    let bucket = this.#buckets.get(start);
+    if (!bucket) {
+      bucket = new Map();
+      this.#buckets.set(start, bucket);
+    }
+    let series = bucket.get(key);
+    if (!series) {
+      series = { dimensions, values: new Map() };
+      bucket.set(key, series);
+    }
+    return series;
+  }
+
+  #publishBucket(start: number): void {
+    const bucket = this.#buckets.get(start);
+    this.#buckets.delete(start);
+    for (const series of bucket?.values() ?? []) this.#publish(start, series);
+  }
+
+  /** One EMF document: Powertools clears the timestamp, dimensions and metrics once it has written it. */
+  #publish(start: number, series: Series): void {
+    this.#metrics.setTimestamp(start);
     this.#metrics.addDimensions(series.dimensions);
     for (const [name, { unit, values }] of series.values) {
       for (const value of values) this.#metrics.addMetric(name, unit, value);

@@ -10,16 +10,23 @@ import {
   startSentry,
   tracesSampleRate,
 } from './sentry';
+import { flushOnShutdown } from './shutdown';
 
 export type LambdaHandler<TEvent, TResult> = (event: TEvent, context: Context) => Promise<TResult>;
 
-/** Seconds between metric flushes of a warm environment; 0 writes the metrics of every invocation at once. */
+/**
+ * Seconds of samples per EMF document (at most 60: each document is stamped with the minute its samples
+ * were taken); 0 writes the metrics of every invocation at once.
+ */
 const flushIntervalSeconds = Number(process.env.METRICS_FLUSH_INTERVAL_SECONDS ?? 60);
 
 /** The environment's one aggregator: request and database metrics share its flushes. */
 export const aggregatedMetrics = new MetricAggregator(metrics, {
   flushIntervalMs: Number.isFinite(flushIntervalSeconds) ? flushIntervalSeconds * 1_000 : 60_000,
 });
+
+// What is still pending when Lambda reclaims the environment is written before it goes.
+flushOnShutdown(() => aggregatedMetrics.flush());
 
 let coldStart = true;
 
@@ -98,8 +105,9 @@ function recordRequest(event: unknown, statusCode: number, startedAt: number): v
   };
   aggregatedMetrics.count('http_requests_total', dimensions);
   aggregatedMetrics.add('http_request_duration_seconds', 'Seconds', secondsSince(startedAt), dimensions);
-  // An error is what on-call looks at first: it never waits for the next flush. Every pending series goes
-  // with it, so that the 5xx count and the request count it is divided by reach CloudWatch together.
+  // An error is what on-call looks at first: it never waits for its minute to close. Every pending series
+  // goes with it (each in its own minute's document), so that the 5xx count and the request count it is
+  // divided by reach CloudWatch together.
   if (statusCode >= 500) aggregatedMetrics.flush();
 }
 

@@ -156,4 +156,38 @@ describe('errors reported to Sentry', () => {
     expect(raw).toContain('http.client');
     expect(raw).not.toContain('tracingSecretPart');
   });
+
+  it('with tracing on, scrubs secrets from the transaction itself: its tags, extras and request URL', async () => {
+    // Prepare
+    vi.stubEnv('SENTRY_DSN', sentryServer.dsn);
+    vi.stubEnv('SENTRY_TRACES_SAMPLE_RATE', '1');
+    const traced = shared.withObservability(async () => {
+      const Sentry = await import('@sentry/aws-serverless');
+      Sentry.setTag('destination', 'https://hooks.slack.com/services/T0SIGNUP/B0FLOW/tagSecretPart');
+      Sentry.setExtra('database', 'postgres://monitor:extraSecretPassword@db.internal:5432/signupflow');
+      Sentry.getIsolationScope().setSDKProcessingMetadata({
+        normalizedRequest: { method: 'GET', url: 'https://api.example.com/api/events?token=urlSecretToken' },
+      });
+      return { statusCode: 200 };
+    });
+
+    // Act
+    const response = await traced(httpApiEvent('GET /api/events'), lambdaContext());
+    vi.stubEnv('SENTRY_TRACES_SAMPLE_RATE', '');
+
+    // Assess: the fields arrive, without their secrets.
+    expect(response).toMatchObject({ statusCode: 200 });
+    const [transaction] = sentryServer.envelopes.flatMap((envelope) =>
+      envelope.items.filter((item) => item.header.type === 'transaction').map((item) => item.payload),
+    );
+    expect(transaction).toMatchObject({
+      tags: expect.objectContaining({ destination: expect.any(String) }),
+      extra: expect.objectContaining({ database: expect.stringContaining('db.internal') }),
+      request: expect.objectContaining({ url: expect.stringContaining('api.example.com') }),
+    });
+    const raw = sentryServer.envelopes.map((envelope) => envelope.raw).join('\n');
+    for (const secret of ['tagSecretPart', 'extraSecretPassword', 'urlSecretToken']) {
+      expect(raw).not.toContain(secret);
+    }
+  });
 });

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { httpApiEvent, lambdaContext } from '../../support/lambda-events';
 import { type CapturedOutput, captureOutput } from '../../support/output';
 
@@ -8,6 +8,8 @@ type Observability = typeof import('../../../lambdas/shared/observability');
 
 const NAMESPACE = 'SignUpFlow/test';
 const REQUEST_DIMENSIONS = ['service', 'endpoint', 'method', 'status_code'];
+const at = (time: string) => Date.parse(`2026-11-30T${time}Z`);
+const timestampOf = (document: Record<string, unknown>) => (document._aws as { Timestamp: number }).Timestamp;
 
 describe('withObservability', () => {
   let shared: Shared;
@@ -24,7 +26,15 @@ describe('withObservability', () => {
     ({ logger } = await import('../../../lambdas/shared/observability'));
   });
 
-  afterEach(() => output?.restore());
+  // Only Date is faked: metrics are bucketed by the minute, and no test may cross one by chance.
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(at('10:00:05'));
+  });
+  afterEach(() => {
+    output?.restore();
+    vi.useRealTimers();
+  });
 
   const handler = () =>
     shared.withObservability(async (event: APIGatewayProxyEventV2 | { source: string }) => {
@@ -121,6 +131,34 @@ describe('withObservability', () => {
       level: 'ERROR',
       error: { name: 'Error', message: 'database exploded' },
     });
+  });
+
+  it('writes a 5xx at once with every pending series of its minute, and the series of an earlier minute apart', async () => {
+    // Prepare
+    output = captureOutput();
+    const wrapped = handler();
+    vi.setSystemTime(at('10:00:50'));
+    await wrapped(httpApiEvent('GET /api/events'), lambdaContext());
+    vi.setSystemTime(at('10:01:10'));
+    await wrapped(httpApiEvent('GET /api/events'), lambdaContext());
+    const beforeTheError = requestMetrics().map((document) => [document.status_code, timestampOf(document)]);
+    vi.setSystemTime(at('10:01:20'));
+
+    // Act
+    await wrapped(httpApiEvent('GET /api/events', { query: { status: '503' } }), lambdaContext());
+
+    // Assess: the 10:00 minute closed at the second invocation; the error takes 10:01's 200 with it.
+    expect(beforeTheError).toEqual([['200', at('10:00:00')]]);
+    const published = requestMetrics().map((document) => [
+      document.status_code,
+      document.http_requests_total,
+      timestampOf(document),
+    ]);
+    expect(published).toEqual([
+      ['200', 1, at('10:00:00')],
+      ['200', 1, at('10:01:00')],
+      ['503', 1, at('10:01:00')],
+    ]);
   });
 
   it('gives a non-API event source the error back so that its retries apply, and records no request metric', async () => {
