@@ -51,6 +51,7 @@ export class SignUpFlowMonitoringStack extends Stack {
         { name: 'slack-notifier', fn: this.alerting.notifier },
       ],
       alarms: [
+        this.api.serverErrorRateAlarm,
         ...this.api.apiFunction.alarms,
         ...this.health.alarms,
         ...this.alerting.notifier.alarms,
