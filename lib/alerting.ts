@@ -110,6 +110,8 @@ export class Alerting extends Construct {
         'Posts alerts and CloudWatch alarms from the alert topic to Slack; dead-letters what it cannot deliver',
       timeout: NOTIFIER_TIMEOUT,
       memorySize: 256,
+      // Kept for alerting: a burst of API or health traffic cannot throttle the notifier.
+      reservedConcurrency: config.reservedConcurrency?.slackNotifier,
       environment: {
         SLACK_ALERT_CHANNEL: config.slack.alertChannel,
         SLACK_WEBHOOKS: Stack.of(this).toJsonString(this.webhookRoutes),

@@ -27,6 +27,8 @@ const secretArn = z
       "must be the secret's complete ARN, ending in the hyphen and 6 random characters Secrets Manager adds to its name (…:secret:NAME-AbC123), as `aws secretsmanager describe-secret` shows it",
   });
 
+const reservedConcurrency = z.number().int().min(1).max(1_000);
+
 const hostname = z.string().regex(/^[a-zA-Z0-9.-]+$/, 'must be a host name');
 const port = z.number().int().min(1).max(65_535);
 
@@ -60,6 +62,33 @@ export const stageConfigSchema = z
       timeoutSeconds: z.number().min(0.5).max(25),
       databaseTimeoutMs: z.number().int().min(100).max(25_000),
       redisTimeoutMs: z.number().int().min(100).max(25_000),
+      /** HEALTH_CACHE_SECONDS: how long an HTTP check's result is reused (0: never); the schedule never reuses. */
+      cacheSeconds: z.number().min(0).max(60),
+    }),
+    /**
+     * Reserved concurrency per function: a cap (the anonymous health endpoints cannot open more database
+     * sessions than this) and a guarantee (an API burst cannot throttle alerting). Omitted: unreserved. Lambda
+     * keeps 100 of the account's concurrency unreserved, so an account with a low quota may have to omit it.
+     */
+    reservedConcurrency: z
+      .strictObject({
+        health: reservedConcurrency.optional(),
+        slackNotifier: reservedConcurrency.optional(),
+      })
+      .optional(),
+    alarms: z.strictObject({
+      /** The API's 5xx rate: 100 x 5xx / Count of API Gateway, over `periodSeconds`, M of N. */
+      apiServerErrors: z
+        .strictObject({
+          thresholdPercent: z.number().gt(0).max(100),
+          periodSeconds: z.union([z.literal(60), z.literal(300), z.literal(900), z.literal(3_600)]),
+          evaluationPeriods: z.number().int().min(1).max(60),
+          datapointsToAlarm: z.number().int().min(1).max(60),
+        })
+        .refine((alarm) => alarm.datapointsToAlarm <= alarm.evaluationPeriods, {
+          message: 'datapointsToAlarm must not exceed evaluationPeriods',
+          path: ['datapointsToAlarm'],
+        }),
     }),
     slack: z.strictObject({
       alertChannel: z.string().regex(/^#[a-z0-9_-]+$/, 'must be a Slack channel name such as #alerts'),

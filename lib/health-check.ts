@@ -3,12 +3,12 @@ import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import type { StageConfig } from './config';
 import type { DatabaseAccess } from './database-access';
 import { metricsNamespace, ObservedFunction } from './observed-function';
+import { ScheduledTarget } from './scheduled-target';
 import type { VpcPlacement } from './vpc-placement';
 
 /** Seconds the function's timeout leaves above HEALTH_CHECK_TIMEOUT: cold start, secret read, EMF flush. */
@@ -31,13 +31,16 @@ export interface HealthCheckProps {
 }
 
 /**
- * GET /health, /ready and /live on the HTTP API, served by the health function; a probe every minute; and
- * one alarm per component that fires when it was unhealthy in 3 of the last 5 minutes.
+ * GET /health, /ready and /live on the HTTP API, served by the health function; a probe every minute whose
+ * undeliverable events are dead-lettered; and one alarm per component that fires when it was unhealthy in 3
+ * of the last 5 minutes.
  */
 export class HealthCheck extends Construct {
   readonly healthFunction: ObservedFunction;
   readonly routes: apigw.HttpRoute[];
   readonly schedule: events.Rule;
+  /** The schedule's target, with its retry policy, dead-letter queue and alarm. */
+  readonly probeTarget: ScheduledTarget;
   /** One per component: `<service>-<stage>-health-database`, `...-health-redis`. */
   readonly componentAlarms: cloudwatch.Alarm[];
   /** The component alarms and the function's own (errors, throttles, duration). */
@@ -61,7 +64,10 @@ export class HealthCheck extends Construct {
         HEALTH_CHECK_TIMEOUT: String(config.health.timeoutSeconds),
         HEALTH_DATABASE_TIMEOUT_MS: String(config.health.databaseTimeoutMs),
         HEALTH_REDIS_TIMEOUT_MS: String(config.health.redisTimeoutMs),
+        HEALTH_CACHE_SECONDS: String(config.health.cacheSeconds),
       },
+      // Each environment keeps a database session, and /health is anonymous: this caps the sessions.
+      reservedConcurrency: config.reservedConcurrency?.health,
       vpcPlacement: props.vpcPlacement,
     });
     database.grantRead(this.healthFunction);
@@ -78,20 +84,23 @@ export class HealthCheck extends Construct {
       return route as apigw.HttpRoute;
     });
 
+    // A retry within the minute still gives that minute its data point; an older probe adds nothing.
+    this.probeTarget = new ScheduledTarget(this, 'ProbeTarget', {
+      config,
+      key,
+      fn: this.healthFunction,
+      name: 'health-probe',
+      retryAttempts: 2,
+      maxEventAge: Duration.minutes(1),
+    });
     this.schedule = new events.Rule(this, 'ProbeSchedule', {
       description: 'Runs the health check every minute so that its metrics exist without traffic',
       schedule: events.Schedule.rate(Duration.minutes(1)),
-      // A missed probe is replaced by the next one a minute later: retrying an old one adds nothing.
-      targets: [
-        new targets.LambdaFunction(this.healthFunction, {
-          retryAttempts: 0,
-          maxEventAge: Duration.minutes(1),
-        }),
-      ],
+      targets: [this.probeTarget.target],
     });
 
     this.componentAlarms = HEALTH_COMPONENTS.map((component) => componentAlarm(this, config, component));
-    this.alarms = [...this.componentAlarms, ...this.healthFunction.alarms];
+    this.alarms = [...this.componentAlarms, ...this.healthFunction.alarms, this.probeTarget.deadLetterAlarm];
   }
 }
 

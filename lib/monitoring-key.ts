@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import type { StageConfig } from './config';
 
 /**
- * The stack's one customer-managed key: log groups, the alert topic and the dead-letter queue are encrypted
+ * The stack's one customer-managed key: log groups, the alert topic and the dead-letter queues are encrypted
  * with it. A service missing from this policy is only noticed at deploy time (CloudFormation cannot create
  * the log group) or later (alarms silently fail to publish), so each statement is asserted in tests.
  */
@@ -44,6 +44,23 @@ export class MonitoringKey extends Construct {
         principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
+        // Only this account's alarms: without the conditions, any account's alarm could use the key.
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': account },
+          ArnLike: { 'aws:SourceArn': `arn:${partition}:cloudwatch:${region}:${account}:alarm:*` },
+        },
+      }),
+    );
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowEventBridgeRulesToDeadLetterIntoEncryptedQueues',
+        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: ['*'],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': account },
+          ArnLike: { 'aws:SourceArn': `arn:${partition}:events:${region}:${account}:rule/*` },
+        },
       }),
     );
     this.key.addToResourcePolicy(

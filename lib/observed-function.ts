@@ -35,6 +35,11 @@ export interface ObservedFunctionProps {
   environment?: Record<string, string>;
   /** X-Ray mode; active unless the function's traffic makes tracing every sampled request too dear. */
   tracing?: lambda.Tracing;
+  /**
+   * Reserved concurrency (`reservedConcurrentExecutions`): at most this many environments, and this many kept
+   * for the function whatever else runs in the account. Usually from the stage's `reservedConcurrency`.
+   */
+  reservedConcurrency?: number;
   /** Runs the function in the configured VPC subnets, when the stage configures them. */
   vpcPlacement?: { vpc: ec2.IVpc; subnets: ec2.ISubnet[]; securityGroups: ec2.ISecurityGroup[] };
 }
@@ -99,6 +104,7 @@ export class ObservedFunction extends NodejsFunction {
       applicationLogLevelV2: lambda.ApplicationLogLevel[config.logLevel],
       tracing: props.tracing ?? lambda.Tracing.ACTIVE,
       awsSdkConnectionReuse: false,
+      reservedConcurrentExecutions: props.reservedConcurrency,
       environment: {
         ...(holdsMetrics && { NODE_OPTIONS: SHUTDOWN_SIGNAL_NODE_OPTIONS }),
         ...environment,

@@ -3,6 +3,7 @@ import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
@@ -39,6 +40,8 @@ export class SignUpFlowApi extends Construct {
   readonly stage: apigw.HttpStage;
   readonly accessLogGroup: logs.LogGroup;
   readonly apiFunction: ObservedFunction;
+  /** `<service>-<stage>-api-5xx-rate`: the share of requests API Gateway answered with a 5xx. */
+  readonly serverErrorRateAlarm: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: SignUpFlowApiProps) {
     super(scope, id);
@@ -60,6 +63,8 @@ export class SignUpFlowApi extends Construct {
         format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
       },
     });
+
+    this.serverErrorRateAlarm = serverErrorRateAlarm(this, config, this.stage);
 
     this.apiFunction = new ObservedFunction(this, 'ApiFunction', {
       config,
@@ -105,4 +110,42 @@ export class SignUpFlowApi extends Construct {
     if (!route) return;
     Validations.of(route).acknowledge({ id: 'AwsSolutions-APIG4', reason });
   }
+}
+
+/**
+ * The 5xx rate of the stage, as API Gateway counts it: a handler that catches its error and answers 500 is
+ * invisible to Lambda's Errors metric, and so are integration failures. 100 x 5xx / Count per period; a period
+ * without requests has no data point and does not count.
+ */
+function serverErrorRateAlarm(
+  scope: Construct,
+  config: StageConfig,
+  stage: apigw.HttpStage,
+): cloudwatch.Alarm {
+  const { thresholdPercent, periodSeconds, evaluationPeriods, datapointsToAlarm } =
+    config.alarms.apiServerErrors;
+  const period = Duration.seconds(periodSeconds);
+  const alarmName = `${config.serviceName}-${config.stage}-api-5xx-rate`;
+  return new cloudwatch.Alarm(scope, 'ServerErrorRateAlarm', {
+    alarmName,
+    alarmDescription:
+      `More than ${thresholdPercent}% of API requests answered 5xx in ${datapointsToAlarm} of the last ${evaluationPeriods} ` +
+      `${periodSeconds / 60}-minute periods (API Gateway 5xx / Count, every route including /health). Covers ` +
+      'application errors answered as 500, Lambda timeouts and crashes, throttled functions and integration ' +
+      'failures, none of which the function Errors alarms see. See the runbook: "API 5xx rate".',
+    metric: new cloudwatch.MathExpression({
+      label: '5xx rate (%)',
+      expression: '100 * FILL(errors, 0) / requests',
+      usingMetrics: {
+        errors: stage.metric('5xx', { statistic: cloudwatch.Stats.SUM, period }),
+        requests: stage.metric('Count', { statistic: cloudwatch.Stats.SUM, period }),
+      },
+      period,
+    }),
+    threshold: thresholdPercent,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+    evaluationPeriods,
+    datapointsToAlarm,
+    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+  });
 }

@@ -68,6 +68,7 @@ export class SignUpFlowMonitoringStack extends Stack {
         { name: 'alert-evaluator', fn: this.evaluator.evaluatorFunction },
       ],
       alarms: [
+        this.api.serverErrorRateAlarm,
         ...this.api.apiFunction.alarms,
         ...this.health.alarms,
         ...this.alerting.notifier.alarms,

@@ -13,13 +13,15 @@ import {
 } from './health-body';
 import { checkHealth, type HealthReport } from './health-check';
 import { recordHealthMetrics } from './health-metrics';
+import { RecentCheck } from './recent-check';
 import { ScheduledEventSchema } from './scheduled-event';
+import { healthSettings } from './settings';
 
 const release = process.env.GIT_COMMIT_SHA ?? 'unversioned';
 const startedAt = Date.now();
 const NO_STORE = { 'cache-control': 'no-store' };
 
-/** Every check, from HTTP or the schedule, leaves its metrics; the alarm depends on them. */
+/** Every check, from HTTP or the schedule, leaves its metrics; the alarm depends on them. A reused one does not. */
 async function check(): Promise<HealthReport> {
   const report = await checkHealth(environmentProbes);
   recordHealthMetrics(report, aggregatedMetrics);
@@ -33,17 +35,25 @@ async function check(): Promise<HealthReport> {
   return report;
 }
 
-function respond(status: number, body: unknown, ietf: boolean): HttpResponse {
-  return json(status, body, { ...NO_STORE, ...(ietf && { 'content-type': HEALTH_JSON }) });
+const checks = new RecentCheck(check, healthSettings().cacheMs);
+
+function respond(
+  status: number,
+  body: unknown,
+  ietf: boolean,
+  headers: Record<string, string> = {},
+): HttpResponse {
+  return json(status, body, { ...NO_STORE, ...headers, ...(ietf && { 'content-type': HEALTH_JSON }) });
 }
 
 type Route = (event: APIGatewayProxyEventV2) => Promise<HttpResponse>;
 
 const deepCheck: Route = async (event) => {
   const ietf = wantsHealthJson(event.headers?.accept);
-  const report = await check();
+  const { report, ageMs } = await checks.recent();
   const body = ietf ? ietfBody(report, release) : quickStartBody(report);
-  return respond(report.healthy ? 200 : 503, body, ietf);
+  // The body's timestamp is when the check ran; Age says how many whole seconds ago (0 for a new check).
+  return respond(report.healthy ? 200 : 503, body, ietf, { age: String(Math.floor(ageMs / 1_000)) });
 };
 
 const routes: Record<string, Route> = {
@@ -60,9 +70,12 @@ const routes: Record<string, Route> = {
   },
 };
 
-/** The scheduled probe: the same check, its metrics written at once so that every minute has a data point. */
+/**
+ * The scheduled probe: always a new check (never a reused result), its metrics written at once so that every
+ * minute has a data point.
+ */
 async function scheduledProbe(): Promise<{ status: string; components: Record<string, string> }> {
-  const report = await check();
+  const report = await checks.fresh();
   aggregatedMetrics.flush();
   const { status, components } = quickStartBody(report);
   return {

@@ -49,7 +49,7 @@ async function runProbe(probe: Probe): Promise<ComponentResult> {
     };
   } catch (error) {
     // Timed out or failed: the connection may be dead or half-open, so the next check starts afresh.
-    probe.reset();
+    probe.reset(error);
     return {
       component: probe.component,
       healthy: false,

@@ -12,36 +12,16 @@ export type PostgresSettingsProvider = () => Promise<pg.ClientConfig>;
 export class PostgresProbe extends ConnectionProbe<pg.Client> {
   readonly component = 'database';
   readonly #settings: PostgresSettingsProvider;
-  #inFlight: Promise<void> | undefined;
 
   constructor(settings: PostgresSettingsProvider, timeoutMs: number) {
     super(timeoutMs);
     this.#settings = settings;
   }
 
-  /**
-   * Concurrent checks (the local server, a burst of probes) share the one in flight: a pg client runs one
-   * query at a time, and one `SELECT 1` answers for all of them.
-   */
-  check(): Promise<void> {
-    if (this.#inFlight) return this.#inFlight;
-    const inFlight = this.#checkOnce().finally(() => {
-      if (this.#inFlight === inFlight) this.#inFlight = undefined;
-    });
-    this.#inFlight = inFlight;
-    return inFlight;
-  }
-
-  async #checkOnce(): Promise<void> {
-    const client = await this.connected();
+  protected async ask(client: pg.Client): Promise<void> {
     const { rows } = await client.query<{ ok: number }>('SELECT 1 AS ok');
     if (rows.length !== 1 || rows[0]?.ok !== 1)
       throw new UnexpectedReplyError('SELECT 1 returned another row');
-  }
-
-  override reset(): void {
-    this.#inFlight = undefined;
-    super.reset();
   }
 
   protected async connect(adopt: (client: pg.Client) => void): Promise<pg.Client> {

@@ -8,8 +8,11 @@ export interface Probe {
   readonly timeoutMs: number;
   /** Resolves when the dependency answered as expected; rejects otherwise. */
   check(): Promise<void>;
-  /** Destroys the connection (also one still connecting) so that the next check opens a new one. */
-  reset(): void;
+  /**
+   * Destroys the connection (also one still connecting) so that the next check opens a new one. `cause`, the
+   * caller's reason for giving up, is what every caller sharing the check in flight is told.
+   */
+  reset(cause?: unknown): void;
 }
 
 /** The dependency answered, but not what a healthy one answers. */

@@ -20,8 +20,7 @@ export class RedisProbe extends ConnectionProbe<Redis> {
     this.#settings = settings;
   }
 
-  async check(): Promise<void> {
-    const client = await this.connected();
+  protected async ask(client: Redis): Promise<void> {
     const reply = await client.ping();
     if (reply !== 'PONG') throw new UnexpectedReplyError('PING returned another reply');
   }

@@ -8,17 +8,23 @@ export interface HealthSettings {
   totalTimeoutMs: number;
   databaseTimeoutMs: number;
   redisTimeoutMs: number;
+  /** How long an HTTP check's result is reused (HEALTH_CACHE_SECONDS, seconds; 0 turns reuse off). */
+  cacheMs: number;
 }
 
 export const DEFAULT_HEALTH_SETTINGS: HealthSettings = {
   totalTimeoutMs: 3_000,
   databaseTimeoutMs: 2_000,
   redisTimeoutMs: 1_000,
+  cacheMs: 5_000,
 };
 
 const positive = z.optional(z.coerce.number().check(z.positive()));
 
+const nonNegative = z.optional(z.coerce.number().check(z.gte(0)));
+
 const schema = z.object({
+  HEALTH_CACHE_SECONDS: nonNegative,
   HEALTH_CHECK_TIMEOUT: positive,
   HEALTH_DATABASE_TIMEOUT_MS: positive,
   HEALTH_REDIS_TIMEOUT_MS: positive,
@@ -33,12 +39,13 @@ export function healthSettings(env: Env = process.env): HealthSettings {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
     const names = parsed.error.issues.map((issue) => issue.path.join('.')).join(', ');
-    throw new Error(`Invalid health check timeout settings: ${names} must be positive numbers`);
+    throw new Error(`Invalid health check settings: ${names} must be positive numbers (the cache may be 0)`);
   }
   const totalTimeoutMs = (parsed.data.HEALTH_CHECK_TIMEOUT ?? 3) * 1_000;
   return {
     totalTimeoutMs,
     databaseTimeoutMs: Math.min(parsed.data.HEALTH_DATABASE_TIMEOUT_MS ?? 2_000, totalTimeoutMs),
     redisTimeoutMs: Math.min(parsed.data.HEALTH_REDIS_TIMEOUT_MS ?? 1_000, totalTimeoutMs),
+    cacheMs: (parsed.data.HEALTH_CACHE_SECONDS ?? 5) * 1_000,
   };
 }

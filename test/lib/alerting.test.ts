@@ -248,6 +248,13 @@ describe('Alerting', () => {
     expect(secretStatements.flatMap((statement) => [statement.Resource].flat())).toHaveLength(2);
   });
 
+  it('reserves the stage concurrency for the notifier, so a burst elsewhere cannot throttle alerting', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('^Posts alerts'),
+      ReservedConcurrentExecutions: 5,
+    });
+  });
+
   it('passes the routing table with secret ARNs and never a webhook URL', () => {
     const notifiers = resources('AWS::Lambda::Function').filter(([, f]) =>
       JSON.stringify(f.Properties.Environment).includes('SLACK_WEBHOOKS'),

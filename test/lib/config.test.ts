@@ -144,3 +144,39 @@ describe('stage configuration', () => {
     );
   });
 });
+
+describe('alarm and concurrency settings', () => {
+  it('rejects an API 5xx alarm that needs more data points than it evaluates', () => {
+    // Prepare
+    const input = {
+      ...(STAGES.dev as object),
+      alarms: {
+        apiServerErrors: {
+          thresholdPercent: 5,
+          periodSeconds: 60,
+          evaluationPeriods: 3,
+          datapointsToAlarm: 4,
+        },
+      },
+    };
+
+    // Act
+    const parse = () => parseStageConfig(input, 'stages.dev');
+
+    // Assess
+    expect(parse).toThrow(/stages\.dev\.alarms\.apiServerErrors\.datapointsToAlarm: .*evaluationPeriods/);
+  });
+
+  it('takes reserved concurrency per function, or none, and rejects 0, which would stop the function', () => {
+    // Prepare
+    const { reservedConcurrency: _omitted, ...unreserved } = STAGES.dev as Record<string, unknown>;
+    const stopped = { ...(STAGES.dev as object), reservedConcurrency: { health: 0 } };
+
+    // Act
+    const config = parseStageConfig(unreserved, 'stages.dev');
+
+    // Assess
+    expect(config.reservedConcurrency).toBeUndefined();
+    expect(() => parseStageConfig(stopped, 'stages.dev')).toThrow(/stages\.dev\.reservedConcurrency\.health/);
+  });
+});

@@ -87,6 +87,7 @@ describe('HealthCheck', () => {
           HEALTH_CHECK_TIMEOUT: '3',
           HEALTH_DATABASE_TIMEOUT_MS: '2000',
           HEALTH_REDIS_TIMEOUT_MS: '1000',
+          HEALTH_CACHE_SECONDS: '5',
           DATABASE_HOST: 'postgres.signupflow.internal',
           DATABASE_PORT: '5432',
           DATABASE_NAME: 'signupflow',
@@ -130,20 +131,37 @@ describe('HealthCheck', () => {
     });
   });
 
-  it('probes every minute with the same function, without retrying old probes', () => {
+  it('probes every minute with the same function, retrying within the minute, then dead-lettering', () => {
     plain.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: 'rate(1 minute)',
       State: 'ENABLED',
       Targets: [
         Match.objectLike({
           Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('HealthFunction'), 'Arn'] },
-          RetryPolicy: { MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 60 },
+          RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 60 },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('ProbeTarget'), 'Arn'] } },
         }),
       ],
     });
     plain.hasResourceProperties('AWS::Lambda::Permission', {
       Principal: 'events.amazonaws.com',
       FunctionName: { 'Fn::GetAtt': [Match.stringLikeRegexp('HealthFunction'), 'Arn'] },
+    });
+    plain.hasResourceProperties('AWS::SQS::Queue', {
+      QueueName: 'signupflow-dev-health-probe-dlq',
+      KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('MonitoringKey'), 'Arn'] },
+    });
+    plain.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'signupflow-dev-health-probe-dead-letters',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+    });
+    expect(plainHealth.alarms).toContain(plainHealth.probeTarget.deadLetterAlarm);
+  });
+
+  it('reserves the stage concurrency for the health function: a cap on its database sessions', () => {
+    plain.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('health checks'),
+      ReservedConcurrentExecutions: 5,
     });
   });
 

@@ -88,12 +88,19 @@ describe('error categories', () => {
 });
 
 describe('health settings', () => {
-  it('defaults to 3 s overall, 2 s for the database and 1 s for Redis', () => {
+  it('defaults to 3 s overall, 2 s for the database, 1 s for Redis, and reuses a result for 5 s', () => {
     expect(healthSettings({})).toEqual({
       totalTimeoutMs: 3_000,
       databaseTimeoutMs: 2_000,
       redisTimeoutMs: 1_000,
+      cacheMs: 5_000,
     });
+  });
+
+  it('takes HEALTH_CACHE_SECONDS, 0 included, and rejects a negative one', () => {
+    expect(healthSettings({ HEALTH_CACHE_SECONDS: '0' }).cacheMs).toBe(0);
+    expect(healthSettings({ HEALTH_CACHE_SECONDS: '2.5' }).cacheMs).toBe(2_500);
+    expect(() => healthSettings({ HEALTH_CACHE_SECONDS: '-1' })).toThrow(/HEALTH_CACHE_SECONDS/);
   });
 
   it('bounds each component by HEALTH_CHECK_TIMEOUT and rejects values that are not positive numbers', () => {

@@ -20,6 +20,8 @@ export async function loadHealthHandler(env: Record<string, string>) {
   vi.stubEnv('POWERTOOLS_METRICS_NAMESPACE', 'SignUpFlow/test');
   vi.stubEnv('METRICS_FLUSH_INTERVAL_SECONDS', '0');
   vi.stubEnv('GIT_COMMIT_SHA', 'abc1234');
+  // Each request checks anew unless a test is about reusing results.
+  vi.stubEnv('HEALTH_CACHE_SECONDS', '0');
   for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
   const { handler } = await import('../../../lambdas/health/handler');
   const { closeEnvironmentProbes } = await import('../../../lambdas/health/environment-probes');

@@ -1,0 +1,84 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadStageConfig } from '../../lib/config';
+import { DatabaseAccess } from '../../lib/database-access';
+import { MonitoringKey } from '../../lib/monitoring-key';
+import { SignUpFlowApi } from '../../lib/signupflow-api';
+import { cdkJsonContext } from '../support/synth';
+
+type Resource = { Properties: Record<string, unknown> };
+
+describe('SignUpFlowApi 5xx rate alarm', () => {
+  let outdir: string;
+  let template: Template;
+  const config = loadStageConfig('production');
+
+  beforeAll(() => {
+    outdir = mkdtempSync(path.join(os.tmpdir(), 'signupflow-api-test-'));
+    const app = new App({ outdir, context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [] } });
+    const stack = new Stack(app, 'Api', { env: { account: '123456789012', region: 'eu-west-1' } });
+    const key = new MonitoringKey(stack, 'MonitoringKey', { config }).key;
+    const database = new DatabaseAccess(stack, 'Database', { config, key });
+    new SignUpFlowApi(stack, 'Api', { config, key, database });
+    template = Template.fromStack(stack);
+  });
+  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+  function alarm(): Resource['Properties'] {
+    const alarms = Object.values(
+      template.findResources('AWS::CloudWatch::Alarm', {
+        Properties: { AlarmName: 'signupflow-production-api-5xx-rate' },
+      }),
+    ) as Resource[];
+    expect(alarms).toHaveLength(1);
+    return (alarms[0] as Resource).Properties;
+  }
+
+  it("alarms on 100 x API Gateway's 5xx / Count of the stage, M of N from the stage config", () => {
+    const { thresholdPercent, periodSeconds, evaluationPeriods, datapointsToAlarm } =
+      config.alarms.apiServerErrors;
+    const [apiId] = Object.keys(template.findResources('AWS::ApiGatewayV2::Api'));
+    const stageMetric = (metricName: string, id: string) => ({
+      Id: id,
+      ReturnData: false,
+      MetricStat: {
+        Metric: {
+          Namespace: 'AWS/ApiGateway',
+          MetricName: metricName,
+          Dimensions: Match.arrayWith([
+            { Name: 'ApiId', Value: { Ref: apiId } },
+            { Name: 'Stage', Value: '$default' },
+          ]),
+        },
+        Period: periodSeconds,
+        Stat: 'Sum',
+      },
+    });
+
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'signupflow-production-api-5xx-rate',
+      Threshold: thresholdPercent,
+      ComparisonOperator: 'GreaterThanThreshold',
+      EvaluationPeriods: evaluationPeriods,
+      DatapointsToAlarm: datapointsToAlarm,
+      TreatMissingData: 'notBreaching',
+      Metrics: Match.arrayWith([
+        Match.objectLike({ Expression: '100 * FILL(errors, 0) / requests', ReturnData: true }),
+        stageMetric('5xx', 'errors'),
+        stageMetric('Count', 'requests'),
+      ]),
+    });
+  });
+
+  it('says what it covers and where the runbook is', () => {
+    const description = String(alarm().AlarmDescription);
+    for (const covered of ['application errors', 'Lambda timeouts and crashes', 'integration failures']) {
+      expect(description).toContain(covered);
+    }
+    expect(description).toContain('See the runbook: "API 5xx rate"');
+  });
+});
