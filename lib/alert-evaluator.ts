@@ -2,7 +2,6 @@ import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import type * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -12,6 +11,7 @@ import { Construct } from 'constructs';
 import type { StageConfig } from './config';
 import type { DatabaseAccess } from './database-access';
 import { metricsNamespace, ObservedFunction } from './observed-function';
+import { ScheduledTarget } from './scheduled-target';
 import type { VpcPlacement } from './vpc-placement';
 
 export interface AlertEvaluatorProps {
@@ -44,15 +44,14 @@ export const EVALUATOR_METRICS = {
 export class AlertEvaluator extends Construct {
   readonly evaluatorFunction: ObservedFunction;
   readonly schedule: events.Rule;
+  readonly scheduleTarget: ScheduledTarget;
   /** The self-watch alarms and the function's own (errors, throttles, duration). */
   readonly alarms: cloudwatch.Alarm[];
 
   constructor(scope: Construct, id: string, props: AlertEvaluatorProps) {
     super(scope, id);
     const { config, key, database } = props;
-    // EventBridge schedules run in whole minutes.
-    const intervalMinutes = Math.max(1, Math.round(config.alertEvaluationIntervalSeconds / 60));
-    const interval = Duration.minutes(intervalMinutes);
+    const interval = Duration.seconds(config.alertEvaluationIntervalSeconds);
 
     this.evaluatorFunction = new ObservedFunction(this, 'EvaluatorFunction', {
       config,
@@ -75,6 +74,7 @@ export class AlertEvaluator extends Construct {
         EVALUATOR_CLAIM_SECONDS: String(interval.toSeconds() * 2),
       },
       vpcPlacement: props.vpcPlacement,
+      reservedConcurrency: config.reservedConcurrency?.alertEvaluator,
     });
     database.grantRead(this.evaluatorFunction);
     props.topic.grantPublish(this.evaluatorFunction);
@@ -93,16 +93,26 @@ export class AlertEvaluator extends Construct {
         'Publishing to the KMS-encrypted alert topic needs data keys of the stack key; the grant names that one key.',
     });
 
+    // A run that EventBridge could not start is worth a retry while it is still this interval's.
+    this.scheduleTarget = new ScheduledTarget(this, 'ScheduleTarget', {
+      config,
+      key,
+      fn: this.evaluatorFunction,
+      name: 'alert-evaluator-schedule',
+      retryAttempts: 2,
+      maxEventAge: interval,
+    });
     this.schedule = new events.Rule(this, 'Schedule', {
-      description: `Evaluates the alert rules every ${intervalMinutes} minute(s)`,
+      description: `Evaluates the alert rules every ${interval.toHumanString()}`,
       schedule: events.Schedule.rate(interval),
-      // A run that EventBridge could not start is worth a retry while it is still this interval's.
-      targets: [
-        new targets.LambdaFunction(this.evaluatorFunction, { retryAttempts: 2, maxEventAge: interval }),
-      ],
+      targets: [this.scheduleTarget.target],
     });
 
-    this.alarms = [...selfWatchAlarms(this, config, interval), ...this.evaluatorFunction.alarms];
+    this.alarms = [
+      ...selfWatchAlarms(this, config, interval),
+      this.scheduleTarget.deadLetterAlarm,
+      ...this.evaluatorFunction.alarms,
+    ];
   }
 }
 

@@ -57,7 +57,13 @@ export const stageConfigSchema = z
       environment: z.string().min(1),
       tracesSampleRate: z.number().min(0).max(1).optional(),
     }),
-    alertEvaluationIntervalSeconds: z.number().int().min(60).max(3_600),
+    /** The quick start's ALERT_EVALUATION_INTERVAL; EventBridge schedules run in whole minutes. */
+    alertEvaluationIntervalSeconds: z
+      .number()
+      .int()
+      .min(60)
+      .max(3_600)
+      .refine((seconds) => seconds % 60 === 0, 'must be a whole number of minutes (a multiple of 60)'),
     health: z.strictObject({
       timeoutSeconds: z.number().min(0.5).max(25),
       databaseTimeoutMs: z.number().int().min(100).max(25_000),
@@ -74,6 +80,7 @@ export const stageConfigSchema = z
       .strictObject({
         health: reservedConcurrency.optional(),
         slackNotifier: reservedConcurrency.optional(),
+        alertEvaluator: reservedConcurrency.optional(),
       })
       .optional(),
     alarms: z.strictObject({

@@ -26,8 +26,17 @@ describe('AlertEvaluator', () => {
         Match.objectLike({
           Arn: { 'Fn::GetAtt': [functionLogicalId, 'Arn'] },
           RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 60 },
+          DeadLetterConfig: { Arn: Match.anyValue() },
         }),
       ],
+    });
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      QueueName: 'signupflow-dev-alert-evaluator-schedule-dlq',
+      KmsMasterKeyId: Match.anyValue(),
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'signupflow-dev-alert-evaluator-schedule-dead-letters',
+      AlarmActions: Match.arrayWith([{ Ref: topicLogicalId }]),
     });
   });
 
@@ -35,6 +44,7 @@ describe('AlertEvaluator', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Handler: 'index.handler',
       Timeout: 50,
+      ReservedConcurrentExecutions: 2,
       Environment: {
         Variables: Match.objectLike({
           ALERT_TOPIC_ARN: { Ref: topicLogicalId },

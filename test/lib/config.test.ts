@@ -33,6 +33,17 @@ describe('stage configuration', () => {
     expect(parse).toThrow(/stages\.dev\.logRetentionDays: must be one of 1, 3, 5, 7, 14, 30/);
   });
 
+  it('takes ALERT_EVALUATION_INTERVAL only in whole minutes, as EventBridge schedules run', () => {
+    // Prepare
+    const input = { ...(STAGES.dev as object), alertEvaluationIntervalSeconds: 90 };
+
+    // Act
+    const parse = () => parseStageConfig(input, 'stages.dev');
+
+    // Assess
+    expect(parse).toThrow(/stages\.dev\.alertEvaluationIntervalSeconds: must be a whole number of minutes/);
+  });
+
   it('names a missing key', () => {
     // Prepare
     const { logLevel: _omitted, ...input } = STAGES.dev as Record<string, unknown>;
