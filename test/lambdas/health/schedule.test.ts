@@ -9,6 +9,9 @@ describe('the scheduled probe with metrics aggregated for 60 s, as deployed', ()
   let output: CapturedOutput;
 
   beforeAll(async () => {
+    // A frozen wall clock early in a minute: a check that straddled a minute boundary would write the minute
+    // that closed, which is right, but not what these tests are about.
+    vi.useFakeTimers({ toFake: ['Date'], now: new Date('2026-11-30T10:00:10Z') });
     health = await loadHealthHandler({
       DATABASE_URL: TEST_POSTGRES_URL,
       REDIS_URL: 'redis://127.0.0.1:6379',
@@ -18,6 +21,7 @@ describe('the scheduled probe with metrics aggregated for 60 s, as deployed', ()
   });
 
   afterAll(() => {
+    vi.useRealTimers();
     output.restore();
     health.close();
     vi.unstubAllEnvs();
