@@ -14,6 +14,7 @@ import { type BundleResult, bundle, functionDirs, handlerEntry, ROOT, sideBundle
 import { PRODUCTION_ENV } from './child';
 import { coldLoadOnce, coldLoads } from './cold-load';
 import { type LogBytesResult, logBytes, type Scenario } from './log-bytes';
+import { benchmarkScrubbing, scrubbingReport } from './scrubbing';
 import { startSentryStandIn } from './sentry-server';
 import { kb, table } from './table';
 import { warmOverhead } from './warm-overhead';
@@ -168,6 +169,9 @@ async function main(): Promise<void> {
     );
     const evaluator = await optionalBenchmark<Record<string, unknown>>('evaluator', 'benchmarkEvaluator');
 
+    log('scrubbing: adversarial texts of 256 KB');
+    const scrubbing = benchmarkScrubbing(quick ? 2 : 5);
+
     const naiveCold = cold.find((result) => result.name === 'naive-api')?.medianMs ?? Number.NaN;
     const results = {
       generatedAt: new Date().toISOString(),
@@ -186,6 +190,7 @@ async function main(): Promise<void> {
       accessLog: { fields: ACCESS_LOG_FIELDS, ...accessLog },
       health,
       evaluator,
+      scrubbing,
       durationSeconds: 0,
     };
     results.durationSeconds = Math.round((performance.now() - startedAt) / 1_000);
@@ -212,6 +217,7 @@ type Results = {
   accessLog: { successBytes: number; errorBytes: number; sample: string };
   health?: Record<string, number>;
   evaluator?: Record<string, unknown>;
+  scrubbing?: ReturnType<typeof benchmarkScrubbing>;
   machine: { node: string; cpus: number };
 };
 
@@ -330,6 +336,7 @@ export function report(results: Results): string {
       ? `Evaluator: ${JSON.stringify(results.evaluator)}`
       : 'Evaluator: bench/evaluator.ts not present, skipped',
   );
+  if (results.scrubbing) sections.push(scrubbingReport(results.scrubbing));
   return sections.join('\n\n');
 }
 
