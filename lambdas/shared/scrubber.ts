@@ -31,7 +31,7 @@ const SENSITIVE_LAST_WORDS = 'pass|auth';
 const SENSITIVE_KEY = new RegExp(`${SENSITIVE_WORDS}|(?:^|[_.-])(?:${SENSITIVE_LAST_WORDS})$`, 'i');
 
 export function isSensitiveKey(key: string): boolean {
-  return SENSITIVE_KEY.test(key.length > 256 ? key.slice(0, 256) : key);
+  return SENSITIVE_KEY.test(key);
 }
 
 /** Characters of a key name written in text (`user.password`, `X-Amz-Signature`). */
@@ -96,8 +96,16 @@ export const PATTERNS_ON_OUTSIDE_TEXT: readonly RegExp[] = [
  */
 export function scrubText(text: string): string {
   if (text.length <= MAX_SCRUBBED_CHARACTERS) return redactSecrets(text);
-  const kept = text.slice(0, MAX_SCRUBBED_CHARACTERS);
+  // A cut between the two halves of a surrogate pair would leave half a character.
+  const cutAt = isHighSurrogate(text.charCodeAt(MAX_SCRUBBED_CHARACTERS - 1))
+    ? MAX_SCRUBBED_CHARACTERS - 1
+    : MAX_SCRUBBED_CHARACTERS;
+  const kept = text.slice(0, cutAt);
   return `${redactSecrets(kept)}${cutMarker(text.length - kept.length)}`;
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
 }
 
 /** The scrubbing itself, uncut: linear in the text's length (measured by `npm run bench`). */

@@ -75,6 +75,19 @@ describe('scrubText', () => {
     );
   });
 
+  it('never cuts a character in half', () => {
+    // Prepare
+    const text = `${'a'.repeat(MAX_SCRUBBED_CHARACTERS - 1)}${'🚨'.repeat(10)}`;
+
+    // Act
+    const scrubbed = scrubText(text);
+
+    // Assess
+    expect(scrubbed).toBe(
+      `${'a'.repeat(MAX_SCRUBBED_CHARACTERS - 1)}…[20 more characters not scrubbed/shown]`,
+    );
+  });
+
   it('redacts a secret the cap cuts in half', () => {
     // Prepare
     const text = `${'a '.repeat(MAX_SCRUBBED_CHARACTERS / 2 - 5)}token=${'x'.repeat(100)}`;
