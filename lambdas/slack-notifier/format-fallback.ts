@@ -1,4 +1,4 @@
-import { scrubText } from '../shared/scrubber';
+import { redactSecrets, scrubText } from '../shared/scrubber';
 import type { Footer } from './format-alarm';
 import { FALLBACK_LOOK, utc } from './presentation';
 import {
@@ -27,7 +27,9 @@ export interface FallbackInput {
 
 /** Any message the notifier does not recognise, shown as it came (pretty JSON or text) so that nothing is lost. */
 export function formatFallback(input: FallbackInput, footer: Footer): SlackMessage {
-  const characters = Array.from(scrubText(input.body));
+  // The whole body (SNS allows 256 KB; scrubbing is linear), so the count of hidden characters is true:
+  // scrubText would cut it at MAX_SCRUBBED_CHARACTERS first.
+  const characters = Array.from(redactSecrets(input.body));
   const shown = characters.slice(0, FALLBACK_MAX_CHARS);
   const hidden = characters.length - shown.length;
   const title = `${FALLBACK_LOOK.emoji} ${scrubText(input.subject?.trim() || `Message on ${input.topic}`)}`;
