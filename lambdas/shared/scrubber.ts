@@ -3,10 +3,12 @@
  * error reports (Sentry's `beforeSend` and `beforeBreadcrumb`).
  *
  * It sees outside text (request values echoed in errors, whole SNS bodies), so it runs in time linear in the
- * length of its input by construction: every pattern starts only where a token starts (a lookbehind), every
- * repeat that could rescan text from many starting points is bounded, and no two adjacent quantifiers can
- * match the same characters. `PATTERNS_ON_OUTSIDE_TEXT` lists them all for the ReDoS check in the tests;
- * add any new pattern there.
+ * length of its input by construction: every pattern starts at a literal or only where a token starts (a
+ * lookbehind), what it repeats cannot hold its own start, no two adjacent quantifiers can match the same
+ * characters, and the two secrets a pattern would have to rescan for (URL credentials, e-mail addresses) are
+ * found by scans whose pointers only move forward. `PATTERNS_ON_OUTSIDE_TEXT` lists every pattern for the
+ * ReDoS check in the tests; add any new pattern there. Strings are cut at `MAX_SCRUBBED_CHARACTERS` and
+ * objects deeper than `MAX_SCRUBBED_DEPTH` are summarised: neither is ever shown unscrubbed.
  */
 export const REDACTED = '[REDACTED]';
 
@@ -69,8 +71,9 @@ const COOKIE_HEADER = /(?<![\w-])((?:set-)?cookie[ \t]{0,16}:[ \t]{0,16})[^\r\n"
 /**
  * `key: value`, `key=value`, `"key": "value"`, `{\"key\": \"value\"}`, `key%3Dvalue` inside free text (query
  * strings, JSON that did not parse, messages such as `retry with password=...`); the value quoted or up to
- * the next separator (`&` or its encoded `%26` too). The key starts where a key starts (the lookbehind), and the lookahead, atomic in
- * JavaScript, decides once per key whether it names a secret: no key is rescanned.
+ * the next separator (`&` or its encoded `%26` too). The match starts only where a key starts (the
+ * lookbehind), and the lookahead, atomic in JavaScript, decides once per key whether it names a secret: no
+ * key is rescanned, unlike the old `[\w.-]*(?:password|...)[\w.-]*`, which was cubic on runs of key words.
  */
 const KEY_VALUE = new RegExp(
   `(?<!${KEY_CHAR})((?=${KEY_CHAR}*?(?:${SENSITIVE_WORDS})|(?:${KEY_CHAR}*?[_.-])?(?:${SENSITIVE_LAST_WORDS})(?!${KEY_CHAR}))${KEY_CHAR}+)` +
