@@ -15,6 +15,7 @@ import { PRODUCTION_ENV } from './child';
 import { coldLoadOnce, coldLoads } from './cold-load';
 import type { EvaluatorRunFigures } from './evaluator';
 import { type LogBytesResult, logBytes, type Scenario } from './log-bytes';
+import { benchmarkScrubbing, scrubbingReport } from './scrubbing';
 import { startSentryStandIn } from './sentry-server';
 import { kb, table } from './table';
 import { warmOverhead } from './warm-overhead';
@@ -169,6 +170,9 @@ async function main(): Promise<void> {
     );
     const evaluator = await optionalBenchmark<EvaluatorRunFigures[]>('evaluator', 'benchmarkEvaluator');
 
+    log('scrubbing: adversarial texts of 256 KB');
+    const scrubbing = benchmarkScrubbing(quick ? 2 : 5);
+
     const naiveCold = cold.find((result) => result.name === 'naive-api')?.medianMs ?? Number.NaN;
     const results = {
       generatedAt: new Date().toISOString(),
@@ -187,6 +191,7 @@ async function main(): Promise<void> {
       accessLog: { fields: ACCESS_LOG_FIELDS, ...accessLog },
       health,
       evaluator,
+      scrubbing,
       durationSeconds: 0,
     };
     results.durationSeconds = Math.round((performance.now() - startedAt) / 1_000);
@@ -213,6 +218,7 @@ type Results = {
   accessLog: { successBytes: number; errorBytes: number; sample: string };
   health?: Record<string, number>;
   evaluator?: EvaluatorRunFigures[];
+  scrubbing?: ReturnType<typeof benchmarkScrubbing>;
   machine: { node: string; cpus: number };
 };
 
@@ -350,6 +356,7 @@ export function report(results: Results): string {
         )}`
       : 'Evaluator: bench/evaluator.ts not present, skipped',
   );
+  if (results.scrubbing) sections.push(scrubbingReport(results.scrubbing));
   return sections.join('\n\n');
 }
 

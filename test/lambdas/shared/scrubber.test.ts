@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { REDACTED, scrub, scrubReplacer, scrubText } from '../../../lambdas/shared/scrubber';
+import {
+  isSensitiveKey,
+  MAX_SCRUBBED_CHARACTERS,
+  MAX_SCRUBBED_DEPTH,
+  NESTED_TOO_DEEP,
+  REDACTED,
+  scrub,
+  scrubReplacer,
+  scrubText,
+} from '../../../lambdas/shared/scrubber';
 import { SECRETS } from '../../fixtures/secrets';
 
 describe('scrubText', () => {
@@ -52,6 +61,45 @@ describe('scrubText', () => {
     expect(scrubText(text)).toBe(expected);
   });
 
+  it('cuts a string longer than the cap before scrubbing it and says how much it left out', () => {
+    // Prepare
+    const kept = `${'a'.repeat(MAX_SCRUBBED_CHARACTERS - 20)} password=hunter2`;
+    const text = `${kept}${'b'.repeat(1_000)} password=never-shown`;
+
+    // Act
+    const scrubbed = scrubText(text);
+
+    // Assess
+    expect(scrubbed).toBe(
+      `${'a'.repeat(MAX_SCRUBBED_CHARACTERS - 20)} password=${REDACTED}…[${text.length - MAX_SCRUBBED_CHARACTERS} more characters not scrubbed/shown]`,
+    );
+  });
+
+  it('never cuts a character in half', () => {
+    // Prepare
+    const text = `${'a'.repeat(MAX_SCRUBBED_CHARACTERS - 1)}${'🚨'.repeat(10)}`;
+
+    // Act
+    const scrubbed = scrubText(text);
+
+    // Assess
+    expect(scrubbed).toBe(
+      `${'a'.repeat(MAX_SCRUBBED_CHARACTERS - 1)}…[20 more characters not scrubbed/shown]`,
+    );
+  });
+
+  it('redacts a secret the cap cuts in half', () => {
+    // Prepare
+    const text = `${'a '.repeat(MAX_SCRUBBED_CHARACTERS / 2 - 5)}token=${'x'.repeat(100)}`;
+
+    // Act
+    const scrubbed = scrubText(text);
+
+    // Assess
+    expect(scrubbed).not.toContain('token=x');
+    expect(scrubbed).toContain(`token=${REDACTED}…[`);
+  });
+
   it('leaves ordinary text alone', () => {
     const text = 'GET /api/events?organization_id=org-1&limit=20 answered 200 in 12 ms';
     expect(scrubText(text)).toBe(text);
@@ -102,6 +150,56 @@ describe('scrub', () => {
     // Assess
     expect(scrubbed.error.message).toBe(`bad login for ${REDACTED}`);
     expect(scrubbed.self).toBe('[Circular]');
+  });
+});
+
+describe('scrub, on deeply nested values', () => {
+  it('survives JSON nested 2,000 deep and shows what lies beyond the depth limit as a placeholder', () => {
+    // Prepare
+    const text = `${'{"a":'.repeat(2_000)}"password=hunter2"${'}'.repeat(2_000)}`;
+    const parsed = JSON.parse(text);
+
+    // Act
+    const scrubbed = JSON.stringify(scrub(parsed));
+
+    // Assess
+    expect(scrubbed).not.toContain('hunter2');
+    expect(scrubbed).toBe(
+      `${'{"a":'.repeat(MAX_SCRUBBED_DEPTH)}${JSON.stringify(NESTED_TOO_DEEP)}${'}'.repeat(MAX_SCRUBBED_DEPTH)}`,
+    );
+  });
+
+  it('scrubs everything up to the depth limit', () => {
+    // Prepare
+    let nested: unknown = ['password=hunter2'];
+    for (let level = 1; level < MAX_SCRUBBED_DEPTH; level++) nested = { a: nested };
+
+    // Act
+    const scrubbed = JSON.stringify(scrub(nested));
+
+    // Assess
+    expect(scrubbed).toContain(`["password=${REDACTED}"]`);
+    expect(scrubbed).not.toContain(NESTED_TOO_DEEP);
+  });
+});
+
+describe('isSensitiveKey', () => {
+  it.each([
+    'pass',
+    'db_pass',
+    'auth',
+    'x-auth',
+    'pwd',
+    'passphrase',
+    'sessionId',
+    'JSESSIONID',
+    'X-Amz-Signature',
+  ])('takes %s for a secret', (key) => {
+    expect(isSensitiveKey(key)).toBe(true);
+  });
+
+  it.each(['passenger', 'author', 'bypass', 'oauthProvider', 'name'])('takes %s for no secret', (key) => {
+    expect(isSensitiveKey(key)).toBe(false);
   });
 });
 
