@@ -1,10 +1,12 @@
 import {
   type CloudWatchClient,
   GetMetricDataCommand,
+  ListMetricsCommand,
   type MetricDataQuery,
   type MetricDataResult,
 } from '@aws-sdk/client-cloudwatch';
 import type { Datapoint, Observation } from './evaluate-rule';
+import type { DiscoveredSeries } from './export/export-set';
 import type { MetricStat } from './metric-catalogue';
 import { billedMetrics, type PlannedQuery } from './metric-plan';
 import { closedPeriodEnd, type MetricSource } from './metric-source';
@@ -28,6 +30,7 @@ interface Chunk {
 export class CloudWatchMetricSource implements MetricSource {
   readonly #client: CloudWatchClient;
   #calls = 0;
+  #listCalls = 0;
 
   constructor(client: CloudWatchClient) {
     this.#client = client;
@@ -35,6 +38,36 @@ export class CloudWatchMetricSource implements MetricSource {
 
   get calls(): number {
     return this.#calls;
+  }
+
+  /**
+   * The series of `metricNames` in `namespace` that had data in the last three hours: one ListMetrics call
+   * per 500 series of the namespace, whatever the number of names.
+   */
+  async listSeries(namespace: string, metricNames: readonly string[]): Promise<DiscoveredSeries[]> {
+    const series: DiscoveredSeries[] = [];
+    let nextToken: string | undefined;
+    for (let page = 0; page < MAX_PAGES_PER_CALL; page++) {
+      this.#listCalls++;
+      const response = await this.#client.send(
+        new ListMetricsCommand({ Namespace: namespace, RecentlyActive: 'PT3H', NextToken: nextToken }),
+      );
+      for (const metric of response.Metrics ?? []) {
+        if (!metric.MetricName || !metricNames.includes(metric.MetricName)) continue;
+        const dimensions: Record<string, string> = {};
+        for (const { Name, Value } of metric.Dimensions ?? [])
+          if (Name && Value !== undefined) dimensions[Name] = Value;
+        series.push({ metricName: metric.MetricName, dimensions });
+      }
+      nextToken = response.NextToken;
+      if (!nextToken) break;
+    }
+    return series;
+  }
+
+  /** ListMetrics calls so far. */
+  get listCalls(): number {
+    return this.#listCalls;
   }
 
   async fetch(queries: PlannedQuery[], now: Date): Promise<Map<string, Observation>> {

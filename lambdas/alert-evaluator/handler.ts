@@ -7,6 +7,7 @@ import { aggregatedMetrics, withObservability } from '../shared/with-observabili
 import { SnsAlertPublisher } from './alert-publisher';
 import { CloudWatchMetricSource } from './cloudwatch-metric-source';
 import { evaluatorSettings } from './evaluator-settings';
+import { exportDependencies } from './export/export-settings';
 import { RuleStore } from './rule-store';
 import { type RunSummary, runEvaluation } from './run-evaluation';
 
@@ -32,14 +33,16 @@ export const handler = withObservability(async (event: unknown): Promise<RunSumm
 
   const startedAt = performance.now();
   const settings = evaluatorSettings();
+  const database = await lambdaDatabase();
   const summary = await runEvaluation({
-    store: new RuleStore(await lambdaDatabase(), { claimSeconds: settings.claimSeconds }),
+    store: new RuleStore(database, { claimSeconds: settings.claimSeconds }),
     source: new CloudWatchMetricSource(cloudwatch),
     publisher: new SnsAlertPublisher(sns, settings.topicArn),
     deployment: settings.deployment,
     context: settings.context,
     now: () => new Date(),
     report: (message, details) => logger.error(message, details),
+    metricsExport: await exportDependencies(database),
   });
   recordRun(summary, (performance.now() - startedAt) / 1_000);
   return summary;

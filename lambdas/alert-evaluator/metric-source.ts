@@ -1,4 +1,5 @@
 import type { Observation } from './evaluate-rule';
+import type { DiscoveredSeries } from './export/export-set';
 import type { PlannedQuery } from './metric-plan';
 
 /** Where a run's datapoints come from: CloudWatch in AWS; anything of this shape elsewhere. */
@@ -7,6 +8,8 @@ export interface MetricSource {
   fetch(queries: PlannedQuery[], now: Date): Promise<Map<string, Observation>>;
   /** Calls made to the backing service so far (benchmarks and tests count them). */
   readonly calls: number;
+  /** The series of these metrics that recently had data (the metrics export's route, method and status). */
+  listSeries(namespace: string, metricNames: readonly string[]): Promise<DiscoveredSeries[]>;
 }
 
 /** The end of the newest closed period: the still-filling period is never evaluated. */

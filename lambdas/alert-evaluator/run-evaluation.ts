@@ -1,9 +1,17 @@
 import { type AlertContext, buildAlertMessage, dedupKeyOf } from './alert-notification';
 import type { AlertPublisher } from './alert-publisher';
 import { type Decision, evaluateRule, evaluationRangePeriods, type Observation } from './evaluate-rule';
+import { DISCOVERED_METRICS, type ExportQuery, exportQueries } from './export/export-set';
+import type { ExportStateStore } from './export/export-state-store';
+import {
+  type ExportDependencies,
+  type ExportSummary,
+  exportRangeMinutes,
+  runExport,
+} from './export/run-export';
 import { type Deployment, MetricResolutionError, resolveMetric } from './metric-catalogue';
 import { planQueries, type QueryNeed } from './metric-plan';
-import type { MetricSource } from './metric-source';
+import { closedPeriodEnd, type MetricSource } from './metric-source';
 import { type AlertRule, InvalidRuleError, parseRuleColumns, toAlertRule } from './rule';
 import type { QueuedNotification, RuleStore, RuleWrite, StoredRule } from './rule-store';
 
@@ -16,6 +24,8 @@ export interface EvaluatorDependencies {
   now: () => Date;
   /** Told once when a rule enters ERROR, and of notifications SNS refused. */
   report: (message: string, details: Record<string, unknown>) => void;
+  /** The metrics export (/metrics snapshot, InfluxDB), fed by the same GetMetricData calls; absent: none. */
+  metricsExport?: Omit<ExportDependencies, 'report'> & { store: ExportStateStore };
 }
 
 /** Notifications of earlier runs retried per run at most; the rest wait for the next run. */
@@ -39,24 +49,31 @@ export interface RunSummary {
   publishFailed: number;
   distinctQueries: number;
   metricCalls: number;
+  export?: ExportSummary;
 }
 
 /**
  * Decides every enabled rule without writing anything: what `npm run rules -- test` shows, and the first
  * half of a run. A rule that is invalid, or whose metric cannot be resolved or fetched, decides ERROR.
+ * `extraNeeds` (the metrics export) are fetched in the same calls; their observations come back in order.
  */
 export async function decideRules(
   rules: StoredRule[],
   deps: Pick<EvaluatorDependencies, 'source' | 'deployment'>,
   now: Date,
-): Promise<(RuleOutcome & { parsed?: AlertRule })[]> {
+  extraNeeds: QueryNeed[] = [],
+): Promise<{
+  outcomes: (RuleOutcome & { parsed?: AlertRule })[];
+  extra: (Observation | undefined)[];
+  distinctQueries: number;
+}> {
   const prepared = rules.map((stored) => prepare(stored, deps.deployment));
   const needs = prepared.filter((item) => item.need !== undefined);
-  const plan = planQueries(needs.map((item) => item.need as QueryNeed));
+  const plan = planQueries([...needs.map((item) => item.need as QueryNeed), ...extraNeeds]);
   const observations = await deps.source.fetch(plan.queries, now);
   const keyOf = new Map(needs.map((item, index) => [item, plan.keys[index] as string]));
 
-  return prepared.map((item) => {
+  const outcomes = prepared.map((item) => {
     const ruleId = String(item.stored.columns.id);
     const key = keyOf.get(item);
     const observation: Observation = item.error
@@ -67,14 +84,18 @@ export async function decideRules(
       : invalidRuleDecision(item.stored, observation, now);
     return { rule: item.stored, ruleId, decision, parsed: item.rule };
   });
+  const extra = plan.keys.slice(needs.length).map((key) => observations.get(key));
+  return { outcomes, extra, distinctQueries: plan.queries.length };
 }
 
 /** One scheduled run: decide, write each decision conditionally with its notification, publish. */
 export async function runEvaluation(deps: EvaluatorDependencies): Promise<RunSummary> {
   const now = deps.now();
+  const startedAt = performance.now();
   const retries = await deps.store.claimPending(PENDING_RETRY_LIMIT);
   const rules = await deps.store.loadRules();
-  const outcomes = await decideRules(rules, deps, now);
+  const exporting = await prepareExport(deps, now);
+  const { outcomes, extra, distinctQueries } = await decideRules(rules, deps, now, exporting?.needs);
 
   const writes = outcomes.map((outcome) => toWrite(outcome, now, deps));
   const { written, queued } = await deps.store.write(writes);
@@ -101,7 +122,7 @@ export async function runEvaluation(deps: EvaluatorDependencies): Promise<RunSum
   const states = outcomes
     .filter((outcome) => written.has(outcome.ruleId))
     .map((outcome) => outcome.decision.memory);
-  return {
+  const summary: RunSummary = {
     rulesEvaluated: outcomes.length,
     firing: states.filter((memory) => memory.state === 'FIRING').length,
     pending: states.filter((memory) => memory.state === 'PENDING').length,
@@ -110,13 +131,42 @@ export async function runEvaluation(deps: EvaluatorDependencies): Promise<RunSum
     notificationsQueued: queued.length,
     published: results.length - failed.length,
     publishFailed: failed.length,
-    distinctQueries: planQueries(
-      outcomes.flatMap((outcome) =>
-        outcome.parsed ? [needOf(outcome.parsed, deps.deployment)].filter(isNeed) : [],
-      ),
-    ).queries.length,
+    distinctQueries,
     metricCalls: deps.source.calls,
   };
+  if (exporting && deps.metricsExport) {
+    const observationByQuery = new Map(exporting.queries.map((query, index) => [query, extra[index]]));
+    summary.export = await runExport(
+      { ...deps.metricsExport, report: deps.report },
+      {
+        state: exporting.state,
+        queries: exporting.queries,
+        observationOf: (query) => observationByQuery.get(query),
+        periodEnd: exporting.periodEnd,
+        now,
+        rules: outcomes.map(({ ruleId, parsed, decision }) => ({
+          ruleId,
+          severity: parsed?.severity ?? 'unknown',
+          firing: decision.memory.state === 'FIRING',
+          value: decision.memory.lastValue,
+        })),
+        evaluationSeconds: (performance.now() - startedAt) / 1_000,
+      },
+    );
+  }
+  return summary;
+}
+
+/** The export's state and the queries it adds to this run's GetMetricData calls. */
+async function prepareExport(deps: EvaluatorDependencies, now: Date) {
+  if (!deps.metricsExport) return undefined;
+  const state = await deps.metricsExport.store.read();
+  const periodEnd = closedPeriodEnd(now, 60);
+  const series = await deps.source.listSeries(deps.deployment.namespace, DISCOVERED_METRICS);
+  const queries: ExportQuery[] = exportQueries(series, deps.deployment);
+  const rangePeriods = exportRangeMinutes(state, periodEnd, deps.metricsExport.influx !== undefined);
+  const needs: QueryNeed[] = queries.map(({ query }) => ({ query, periodSeconds: 60, rangePeriods }));
+  return { state, periodEnd, queries, needs };
 }
 
 interface Prepared {
@@ -155,10 +205,6 @@ function needOf(rule: AlertRule, deployment: Deployment): QueryNeed | Error {
     if (error instanceof MetricResolutionError) return error;
     throw error;
   }
-}
-
-function isNeed(need: QueryNeed | Error): need is QueryNeed {
-  return !(need instanceof Error);
 }
 
 /** A row the evaluator cannot read as a rule keeps its memory and shows the reason as its error. */

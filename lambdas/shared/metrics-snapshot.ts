@@ -46,7 +46,10 @@ export const INFLUX_MEASUREMENTS = {
   /** API requests per minute by route template, method and status code. */
   http_requests: { tags: ['endpoint', 'method', 'status_code'], fields: ['count'] },
   /** Request latency percentiles per minute by route template, method and status code, in milliseconds. */
-  http_request_duration: { tags: ['endpoint', 'method', 'status_code'], fields: ['p50_ms', 'p90_ms', 'p99_ms'] },
+  http_request_duration: {
+    tags: ['endpoint', 'method', 'status_code'],
+    fields: ['p50_ms', 'p90_ms', 'p99_ms'],
+  },
   /** 1 when every health check of the minute passed, 0 when one failed. */
   health: { tags: ['component'], fields: ['healthy'] },
   /** Per function and minute: failed and throttled invocations, p99 duration. */

@@ -187,7 +187,7 @@ function listRules(rules: StoredRule[], now: Date): string {
 
 async function testRules(rules: StoredRule[], deps: RulesCommandDependencies): Promise<string> {
   if (rules.length === 0) return 'No enabled alert rules.';
-  const outcomes = await decideRules(
+  const { outcomes } = await decideRules(
     rules,
     { source: deps.source(), deployment: deps.deployment },
     deps.now(),

@@ -2,6 +2,8 @@ import {
   CloudWatchClient,
   GetMetricDataCommand,
   type GetMetricDataCommandInput,
+  ListMetricsCommand,
+  type ListMetricsCommandInput,
   type MetricDataQuery,
   type MetricDataResult,
 } from '@aws-sdk/client-cloudwatch';
@@ -29,6 +31,7 @@ export function seriesKey(
 export class CloudWatchStandIn {
   readonly mock = mockClient(CloudWatchClient);
   readonly requests: GetMetricDataCommandInput[] = [];
+  readonly listRequests: ListMetricsCommandInput[] = [];
   readonly #series = new Map<string, Map<number, number>>();
   pageSize = 10_000;
   /** Set to make every call throw (after the SDK's retries, as the evaluator sees it). */
@@ -47,6 +50,7 @@ export class CloudWatchStandIn {
       }
       return this.#answer(input);
     });
+    this.mock.on(ListMetricsCommand).callsFake((input: ListMetricsCommandInput) => this.#list(input));
   }
 
   /** Answers nothing until `calls` calls are waiting: runs that overlap for sure. */
@@ -116,14 +120,33 @@ export class CloudWatchStandIn {
     };
   }
 
+  /** Every series put under the namespace, as ListMetrics lists them (one page). */
+  #list(input: ListMetricsCommandInput) {
+    this.listRequests.push(input);
+    const prefix = `${input.Namespace}/`;
+    const keys = new Set([...this.#series.keys()].map((key) => key.replace(/^[A-Za-z0-9.]+:(?=[A-Z])/, '')));
+    const metrics = [...keys]
+      .filter((key) => key.startsWith(prefix))
+      .map((key) => {
+        const [, metricName = '', dims = ''] = /^[^{]*\/([^/{]+)\{(.*)\}$/.exec(key) ?? [];
+        const dimensions = dims
+          ? dims.split(',').map((pair) => {
+              const [Name, Value] = pair.split('=');
+              return { Name, Value };
+            })
+          : [];
+        return { Namespace: input.Namespace, MetricName: metricName, Dimensions: dimensions };
+      });
+    return { Metrics: metrics };
+  }
+
   #values(query: MetricDataQuery, byId: Map<string, MetricDataQuery>): Map<number, number> {
     if (query.MetricStat) {
       const { Metric } = query.MetricStat;
       const dimensions = Object.fromEntries((Metric?.Dimensions ?? []).map((d) => [d.Name, d.Value]));
-      return (
-        this.#series.get(seriesKey(Metric?.Namespace ?? '', Metric?.MetricName ?? '', dimensions)) ??
-        new Map()
-      );
+      const key = seriesKey(Metric?.Namespace ?? '', Metric?.MetricName ?? '', dimensions);
+      // A series put under `<stat>:<key>` answers that statistic only.
+      return this.#series.get(`${query.MetricStat.Stat}:${key}`) ?? this.#series.get(key) ?? new Map();
     }
     const match = /^100 \* FILL\((\w+), 0\) \/ (\w+)$/.exec(query.Expression ?? '');
     if (!match) throw new Error(`The stand-in cannot compute ${query.Expression}`);

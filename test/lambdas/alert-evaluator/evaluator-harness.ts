@@ -6,7 +6,11 @@ import { SnsAlertPublisher } from '../../../lambdas/alert-evaluator/alert-publis
 import { CloudWatchMetricSource } from '../../../lambdas/alert-evaluator/cloudwatch-metric-source';
 import type { Deployment } from '../../../lambdas/alert-evaluator/metric-catalogue';
 import { RuleStore, type SqlClient } from '../../../lambdas/alert-evaluator/rule-store';
-import { type RunSummary, runEvaluation } from '../../../lambdas/alert-evaluator/run-evaluation';
+import {
+  type EvaluatorDependencies,
+  type RunSummary,
+  runEvaluation,
+} from '../../../lambdas/alert-evaluator/run-evaluation';
 import type { AlertMessage } from '../../../lambdas/shared/alert-message';
 import { createTestDatabase, type TestDatabase } from '../../support/postgres';
 import { CloudWatchStandIn, seriesKey } from './cloudwatch-stand-in';
@@ -95,6 +99,9 @@ export class EvaluatorHarness {
     this.put(seriesKey('AWS/ApiGateway', '5xx', dims), minutesBack, errors);
   }
 
+  /** Set to run the metrics export with every run. */
+  metricsExport: EvaluatorDependencies['metricsExport'];
+
   run(options: { at?: Date } = {}): Promise<RunSummary> {
     const at = options.at ?? this.now;
     return runEvaluation({
@@ -105,6 +112,7 @@ export class EvaluatorHarness {
       context: { service: 'signupflow', stage: 'test' },
       now: () => at,
       report: (message, details) => this.reports.push({ message, details }),
+      metricsExport: this.metricsExport,
     });
   }
 

@@ -1,0 +1,41 @@
+import { redisSettings } from '../../shared/connection-settings';
+import type { Database } from '../../shared/database';
+import { getSecretString } from '../../shared/secrets';
+import { ExportStateStore } from './export-state-store';
+import { InfluxPointWriter } from './influx-writer';
+import type { ExportDependencies } from './run-export';
+import { RedisSnapshotWriter } from './snapshot-writer';
+
+type Env = Record<string, string | undefined>;
+
+/** Each export target gets at most this long per run. */
+const EXPORT_TIMEOUT_MS = 3_000;
+
+/**
+ * The metrics export of a run, when Redis is configured (`REDIS_HOST` in AWS, `REDIS_URL` locally): the
+ * /metrics snapshot, and InfluxDB when `INFLUXDB_URL` is set, with its token from Secrets Manager
+ * (`INFLUXDB_TOKEN_SECRET_ARN`) in AWS or `INFLUXDB_TOKEN` locally.
+ */
+export async function exportDependencies(
+  db: Database,
+  env: Env = process.env,
+): Promise<(Omit<ExportDependencies, 'report'> & { store: ExportStateStore }) | undefined> {
+  if (!env.REDIS_HOST && !env.REDIS_URL) return undefined;
+  return {
+    store: new ExportStateStore(db),
+    snapshots: new RedisSnapshotWriter(() => redisSettings(env), EXPORT_TIMEOUT_MS),
+    influx: env.INFLUXDB_URL
+      ? new InfluxPointWriter({
+          url: env.INFLUXDB_URL,
+          token: env.INFLUXDB_TOKEN_SECRET_ARN
+            ? await getSecretString(env.INFLUXDB_TOKEN_SECRET_ARN)
+            : (env.INFLUXDB_TOKEN ?? ''),
+          org: env.INFLUXDB_ORG ?? 'signupflow',
+          bucket: env.INFLUXDB_BUCKET ?? 'monitoring',
+          timeoutMs: EXPORT_TIMEOUT_MS,
+        })
+      : undefined,
+    serviceName: env.POWERTOOLS_SERVICE_NAME ?? 'signupflow',
+    stage: env.STAGE ?? 'local',
+  };
+}
