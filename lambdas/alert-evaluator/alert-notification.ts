@@ -1,6 +1,6 @@
 import { ALERT_MESSAGE_TYPE, type AlertMessage, alertMessageSchema } from '../shared/alert-message';
 import type { NotificationKind, RuleMemory } from './evaluate-rule';
-import { catalogueEntry } from './metric-catalogue';
+import { catalogueEntry, type MetricName } from './metric-catalogue';
 import type { AlertRule } from './rule';
 
 /** Who sends: shown in every message's footer and links. */
@@ -32,7 +32,7 @@ export function buildAlertMessage(
     dimensions.map(([key, value]) => [key.slice(0, 50), value.slice(0, 200)]),
   );
   if (memory.lastValue === null) labels.datapoints = 'missing (treated as breaching)';
-  const unit = catalogueEntry(rule.metricName).unit;
+  const unit = rule.source === 'cloudwatch' ? catalogueEntry(rule.metricName as MetricName).unit : '';
   return alertMessageSchema.parse({
     type: ALERT_MESSAGE_TYPE,
     version: 1,

@@ -6,17 +6,24 @@ import {
   type AlertChannel,
   type AlertSeverity,
 } from '../shared/alert-message';
-import { METRIC_NAMES, type MetricName } from './metric-catalogue';
+import { METRIC_NAMES } from './metric-catalogue';
 
 export type Condition = (typeof ALERT_CONDITIONS)[number];
 export const TREAT_MISSING_DATA = ['missing', 'notBreaching', 'breaching', 'ignore'] as const;
 export type TreatMissingData = (typeof TREAT_MISSING_DATA)[number];
 
 /** An alert rule as the evaluator uses it: one row of `alert_rules`, validated. */
+export const RULE_SOURCES = ['cloudwatch', 'influxdb'] as const;
+export type RuleSource = (typeof RULE_SOURCES)[number];
+
 export interface AlertRule {
   id: string;
   name: string;
-  metricName: MetricName;
+  /** Where the value comes from: a CloudWatch metric of the catalogue, or a Flux query against InfluxDB. */
+  source: RuleSource;
+  /** A catalogue name for CloudWatch rules; for Flux rules, what the query measures. */
+  metricName: string;
+  fluxQuery: string | null;
   metricDimensions: Record<string, string>;
   cloudwatchNamespace: string | null;
   cloudwatchMetricName: string | null;
@@ -62,7 +69,9 @@ export const alertRuleColumnsSchema = z
   .object({
     id: z.string().regex(/^[A-Za-z0-9_.:-]{1,100}$/, 'letters, digits and _.:- only, at most 100'),
     name: z.string().min(1).max(200),
-    metric_name: oneOf(METRIC_NAMES),
+    source: oneOf(RULE_SOURCES).default('cloudwatch'),
+    metric_name: z.string().min(1).max(100),
+    flux_query: z.string().min(1).max(10_000).nullable().default(null),
     metric_dimensions: z
       .record(z.string().regex(/^[A-Za-z0-9_.:-]{1,255}$/), z.string().min(1).max(255))
       .refine((dimensions) => Object.keys(dimensions).length <= 30, 'at most 30 dimensions')
@@ -104,13 +113,36 @@ export const alertRuleColumnsSchema = z
       .nullable()
       .default(null),
   })
+  .superRefine((rule, context) => {
+    if (rule.source === 'cloudwatch' && !(METRIC_NAMES as readonly string[]).includes(rule.metric_name)) {
+      context.addIssue({
+        code: 'custom',
+        path: ['metric_name'],
+        message: `got ${JSON.stringify(rule.metric_name)}, expected one of ${METRIC_NAMES.join(', ')}`,
+      });
+    }
+    if (rule.source === 'influxdb' && !/^[a-z][a-z0-9_]{0,99}$/.test(rule.metric_name)) {
+      context.addIssue({
+        code: 'custom',
+        path: ['metric_name'],
+        message: 'a Flux rule names what it measures in lower-case letters, digits and _',
+      });
+    }
+    if ((rule.source === 'influxdb') !== (rule.flux_query !== null)) {
+      context.addIssue({
+        code: 'custom',
+        path: ['flux_query'],
+        message: "required exactly when source is 'influxdb'",
+      });
+    }
+  })
   .refine((rule) => rule.datapoints_to_alarm <= rule.evaluation_periods, {
     message: 'must not exceed evaluation_periods',
     path: ['datapoints_to_alarm'],
   })
   .refine(
     (rule) =>
-      (rule.metric_name === 'cloudwatch') ===
+      (rule.source === 'cloudwatch' && rule.metric_name === 'cloudwatch') ===
       (rule.cloudwatch_namespace !== null && rule.cloudwatch_metric_name !== null),
     {
       message: "required exactly when metric_name is 'cloudwatch'",
@@ -142,7 +174,9 @@ export function toAlertRule(columns: AlertRuleColumns): AlertRule {
   return {
     id: columns.id,
     name: columns.name,
+    source: columns.source,
     metricName: columns.metric_name,
+    fluxQuery: columns.flux_query,
     metricDimensions: columns.metric_dimensions,
     cloudwatchNamespace: columns.cloudwatch_namespace,
     cloudwatchMetricName: columns.cloudwatch_metric_name,

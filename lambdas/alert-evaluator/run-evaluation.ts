@@ -9,7 +9,8 @@ import {
   exportRangeMinutes,
   runExport,
 } from './export/run-export';
-import { type Deployment, MetricResolutionError, resolveMetric } from './metric-catalogue';
+import type { FluxSource } from './flux-source';
+import { type Deployment, type MetricName, MetricResolutionError, resolveMetric } from './metric-catalogue';
 import { planQueries, type QueryNeed } from './metric-plan';
 import { closedPeriodEnd, type MetricSource } from './metric-source';
 import { type AlertRule, InvalidRuleError, parseRuleColumns, toAlertRule } from './rule';
@@ -24,6 +25,8 @@ export interface EvaluatorDependencies {
   now: () => Date;
   /** Told once when a rule enters ERROR, and of notifications SNS refused. */
   report: (message: string, details: Record<string, unknown>) => void;
+  /** Flux rules' InfluxDB; absent: such rules are in ERROR. */
+  flux?: FluxSource;
   /** The metrics export (/metrics snapshot, InfluxDB), fed by the same GetMetricData calls; absent: none. */
   metricsExport?: Omit<ExportDependencies, 'report'> & { store: ExportStateStore };
 }
@@ -59,7 +62,7 @@ export interface RunSummary {
  */
 export async function decideRules(
   rules: StoredRule[],
-  deps: Pick<EvaluatorDependencies, 'source' | 'deployment'>,
+  deps: Pick<EvaluatorDependencies, 'source' | 'deployment' | 'flux'>,
   now: Date,
   extraNeeds: QueryNeed[] = [],
 ): Promise<{
@@ -70,7 +73,10 @@ export async function decideRules(
   const prepared = rules.map((stored) => prepare(stored, deps.deployment));
   const needs = prepared.filter((item) => item.need !== undefined);
   const plan = planQueries([...needs.map((item) => item.need as QueryNeed), ...extraNeeds]);
-  const observations = await deps.source.fetch(plan.queries, now);
+  const [observations, fluxObservations] = await Promise.all([
+    deps.source.fetch(plan.queries, now),
+    observeFluxRules(prepared, deps.flux, now),
+  ]);
   const keyOf = new Map(needs.map((item, index) => [item, plan.keys[index] as string]));
 
   const outcomes = prepared.map((item) => {
@@ -78,7 +84,8 @@ export async function decideRules(
     const key = keyOf.get(item);
     const observation: Observation = item.error
       ? { ok: false, error: item.error }
-      : (observations.get(key as string) ?? { ok: false, error: 'no answer for this metric' });
+      : (fluxObservations.get(item) ??
+        observations.get(key as string) ?? { ok: false, error: 'no answer for this metric' });
     const decision = item.rule
       ? evaluateRule(item.rule, item.stored.memory, observation, now)
       : invalidRuleDecision(item.stored, observation, now);
@@ -176,9 +183,37 @@ interface Prepared {
   error?: string;
 }
 
+/** Flux rules run their queries a few at a time, each bounded by the source's timeout. */
+const CONCURRENT_FLUX_QUERIES = 4;
+
+async function observeFluxRules(
+  prepared: Prepared[],
+  flux: FluxSource | undefined,
+  now: Date,
+): Promise<Map<Prepared, Observation>> {
+  const fluxRules = prepared.filter((item) => item.rule?.source === 'influxdb' && !item.error);
+  const observations = new Map<Prepared, Observation>();
+  for (let start = 0; start < fluxRules.length; start += CONCURRENT_FLUX_QUERIES) {
+    const batch = fluxRules.slice(start, start + CONCURRENT_FLUX_QUERIES);
+    await Promise.all(
+      batch.map(async (item) => {
+        const rule = item.rule as AlertRule;
+        observations.set(
+          item,
+          flux
+            ? await flux.observe(rule.fluxQuery as string, rule.periodSeconds, now)
+            : { ok: false, error: 'INFLUXDB_URL is not set: no InfluxDB to query' },
+        );
+      }),
+    );
+  }
+  return observations;
+}
+
 function prepare(stored: StoredRule, deployment: Deployment): Prepared {
   try {
     const rule = toAlertRule(parseRuleColumns(stored.columns));
+    if (rule.source === 'influxdb') return { stored, rule };
     const need = needOf(rule, deployment);
     if (need instanceof Error) return { stored, rule, error: need.message };
     return { stored, rule, need };
@@ -192,7 +227,7 @@ function needOf(rule: AlertRule, deployment: Deployment): QueryNeed | Error {
   try {
     const query = resolveMetric(
       {
-        metricName: rule.metricName,
+        metricName: rule.metricName as MetricName,
         dimensions: rule.metricDimensions,
         statistic: rule.statistic,
         cloudwatchNamespace: rule.cloudwatchNamespace,

@@ -4,7 +4,9 @@ import { type AlertRuleColumns, parseRuleColumns } from '../../lambdas/alert-eva
 const FLAG_COLUMNS = {
   id: 'id',
   name: 'name',
+  source: 'source',
   metric: 'metric_name',
+  'flux-query': 'flux_query',
   condition: 'condition',
   threshold: 'threshold',
   severity: 'severity',

@@ -21,6 +21,7 @@ export const USAGE = `Usage: npm run rules -- <command>
       [--evaluation-periods 3] [--datapoints-to-alarm 3] [--treat-missing-data missing]
       [--keep-firing-for 0] [--repeat-interval 14400] [--description TEXT] [--runbook-url https://...]
       [--slack-channel #name] [--cloudwatch-namespace NS --cloudwatch-metric NAME] [--disabled]
+      [--source influxdb --flux-query 'from(bucket: "monitoring") |> ...' (metric: what it measures)]
   enable ID | disable ID | delete ID
   mute ID --until 2026-12-01T09:00:00Z|30m|2h|1d
   unmute ID
@@ -154,6 +155,8 @@ function describeRule(columns: Record<string, unknown>): string {
   const dimensions = Object.entries((columns.metric_dimensions as Record<string, string>) ?? {})
     .map(([key, value]) => `${key}=${value}`)
     .join(',');
+  if (columns.source === 'influxdb')
+    return `flux:${columns.metric_name} ${columns.condition} ${columns.threshold}`;
   const metric =
     columns.metric_name === 'cloudwatch'
       ? `${columns.cloudwatch_namespace}/${columns.cloudwatch_metric_name}`

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { METRIC_NAMES } from '../../../lambdas/alert-evaluator/metric-catalogue';
 import { parseRuleColumns } from '../../../lambdas/alert-evaluator/rule';
 import { seriesKey } from './cloudwatch-stand-in';
 import { DEPLOYMENT, EvaluatorHarness } from './evaluator-harness';
@@ -46,6 +47,22 @@ describe('rules that are refused', () => {
       const insert = `INSERT INTO alert_rules (id, name, metric_name, condition, threshold, severity, notification_channels)
                       VALUES ('bad', 'Bad', ${values})`;
       await expect(harness.sqlExec(insert)).rejects.toThrow(message);
+    });
+
+    it('accepts every metric name of the catalogue, so that the CHECK and the code agree', async () => {
+      for (const name of METRIC_NAMES) {
+        const cloudwatch = name === 'cloudwatch';
+        await harness.sqlExec(
+          `INSERT INTO alert_rules (id, name, metric_name, cloudwatch_namespace, cloudwatch_metric_name, condition, threshold, severity)
+           VALUES ($1, 'Rule', $1, $2, $3, '>', 1, 'info')`,
+          [name, cloudwatch ? 'AWS/SQS' : null, cloudwatch ? 'NumberOfMessagesSent' : null],
+        );
+      }
+      const { rows } = await harness.sqlExec(
+        'SELECT count(*)::int AS n FROM alert_rules WHERE id = ANY($1)',
+        [METRIC_NAMES],
+      );
+      expect(rows[0]?.n).toBe(METRIC_NAMES.length);
     });
 
     it('a bad row slipped into the table is that rule in ERROR; the others are evaluated', async () => {
