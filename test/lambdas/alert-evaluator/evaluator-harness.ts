@@ -99,6 +99,8 @@ export class EvaluatorHarness {
     this.put(seriesKey('AWS/ApiGateway', '5xx', dims), minutesBack, errors);
   }
 
+  /** Set to evaluate Flux rules. */
+  flux: EvaluatorDependencies['flux'];
   /** Set to run the metrics export with every run. */
   metricsExport: EvaluatorDependencies['metricsExport'];
 
@@ -113,6 +115,7 @@ export class EvaluatorHarness {
       now: () => at,
       report: (message, details) => this.reports.push({ message, details }),
       metricsExport: this.metricsExport,
+      flux: this.flux,
     });
   }
 
