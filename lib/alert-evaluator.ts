@@ -10,6 +10,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { StageConfig } from './config';
 import type { DatabaseAccess } from './database-access';
+import { importSecret } from './imported-secret';
 import { metricsNamespace, ObservedFunction } from './observed-function';
 import { ScheduledTarget } from './scheduled-target';
 import type { VpcPlacement } from './vpc-placement';
@@ -72,6 +73,16 @@ export class AlertEvaluator extends Construct {
         ),
         NOTIFIER_DEAD_LETTER_QUEUE_NAME: props.notifierDeadLetterQueue.queueName,
         EVALUATOR_CLAIM_SECONDS: String(interval.toSeconds() * 2),
+        // The metrics export: the /metrics snapshot in Redis, and InfluxDB when the stage configures it.
+        REDIS_HOST: config.redis.host,
+        REDIS_PORT: String(config.redis.port),
+        REDIS_TLS: String(config.redis.tls),
+        ...(config.influxdb && {
+          INFLUXDB_URL: config.influxdb.url,
+          INFLUXDB_ORG: config.influxdb.org,
+          INFLUXDB_BUCKET: config.influxdb.bucket,
+          INFLUXDB_TOKEN_SECRET_ARN: config.influxdb.tokenSecretArn,
+        }),
       },
       vpcPlacement: props.vpcPlacement,
       reservedConcurrency: config.reservedConcurrency?.alertEvaluator,
@@ -79,13 +90,19 @@ export class AlertEvaluator extends Construct {
     database.grantRead(this.evaluatorFunction);
     props.topic.grantPublish(this.evaluatorFunction);
     this.evaluatorFunction.addToRolePolicy(
-      new iam.PolicyStatement({ actions: ['cloudwatch:GetMetricData'], resources: ['*'] }),
+      new iam.PolicyStatement({
+        actions: ['cloudwatch:GetMetricData', 'cloudwatch:ListMetrics'],
+        resources: ['*'],
+      }),
     );
+    if (config.influxdb) {
+      importSecret(this, 'InfluxDbToken', config.influxdb.tokenSecretArn).grantRead(this.evaluatorFunction);
+    }
     const role = Validations.of(this.evaluatorFunction.role as iam.IRole);
     role.acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
-        'cloudwatch:GetMetricData supports no resource-level permissions; the evaluator only reads metrics.',
+        'cloudwatch:GetMetricData and ListMetrics support no resource-level permissions; the evaluator only reads metrics.',
     });
     role.acknowledge({
       id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',

@@ -7,7 +7,7 @@ import { aggregatedMetrics, withObservability } from '../shared/with-observabili
 import { SnsAlertPublisher } from './alert-publisher';
 import { CloudWatchMetricSource } from './cloudwatch-metric-source';
 import { evaluatorSettings } from './evaluator-settings';
-import { exportDependencies } from './export/export-settings';
+import { exportDependencies, fluxSource } from './export/export-settings';
 import { RuleStore } from './rule-store';
 import { type RunSummary, runEvaluation } from './run-evaluation';
 
@@ -43,6 +43,7 @@ export const handler = withObservability(async (event: unknown): Promise<RunSumm
     now: () => new Date(),
     report: (message, details) => logger.error(message, details),
     metricsExport: await exportDependencies(database),
+    flux: await fluxSource(),
   });
   recordRun(summary, (performance.now() - startedAt) / 1_000);
   return summary;

@@ -6,6 +6,7 @@ import type { ExportStateStore } from './export/export-state-store';
 import {
   type ExportDependencies,
   type ExportSummary,
+  exportDue,
   exportRangeMinutes,
   runExport,
 } from './export/run-export';
@@ -169,6 +170,7 @@ async function prepareExport(deps: EvaluatorDependencies, now: Date) {
   if (!deps.metricsExport) return undefined;
   const state = await deps.metricsExport.store.read();
   const periodEnd = closedPeriodEnd(now, 60);
+  if (!exportDue(state, periodEnd, deps.metricsExport.everyMinutes)) return undefined;
   const series = await deps.source.listSeries(deps.deployment.namespace, DISCOVERED_METRICS);
   const queries: ExportQuery[] = exportQueries(series, deps.deployment);
   const rangePeriods = exportRangeMinutes(state, periodEnd, deps.metricsExport.influx !== undefined);

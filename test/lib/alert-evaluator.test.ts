@@ -54,6 +54,8 @@ describe('AlertEvaluator', () => {
           NOTIFIER_DEAD_LETTER_QUEUE_NAME: Match.anyValue(),
           DATABASE_PASSWORD_SECRET_ARN: Match.anyValue(),
           POWERTOOLS_METRICS_NAMESPACE: 'SignUpFlow/dev',
+          REDIS_HOST: 'redis.signupflow.internal',
+          REDIS_TLS: 'true',
         }),
       },
       Role: { 'Fn::GetAtt': [roleLogicalId, 'Arn'] },
@@ -72,6 +74,7 @@ describe('AlertEvaluator', () => {
     expect(actions.sort()).toEqual(
       [
         'cloudwatch:GetMetricData',
+        'cloudwatch:ListMetrics',
         'kms:Decrypt',
         'kms:GenerateDataKey*',
         'logs:CreateLogStream',

@@ -1,6 +1,7 @@
 import { redisSettings } from '../../shared/connection-settings';
 import type { Database } from '../../shared/database';
 import { getSecretString } from '../../shared/secrets';
+import { type FluxSource, InfluxFluxSource } from '../flux-source';
 import { ExportStateStore } from './export-state-store';
 import { InfluxPointWriter } from './influx-writer';
 import type { ExportDependencies } from './run-export';
@@ -8,7 +9,7 @@ import { RedisSnapshotWriter } from './snapshot-writer';
 
 type Env = Record<string, string | undefined>;
 
-/** Each export target gets at most this long per run. */
+/** Each export target, and each Flux query, gets at most this long per run. */
 const EXPORT_TIMEOUT_MS = 3_000;
 
 /**
@@ -26,16 +27,29 @@ export async function exportDependencies(
     snapshots: new RedisSnapshotWriter(() => redisSettings(env), EXPORT_TIMEOUT_MS),
     influx: env.INFLUXDB_URL
       ? new InfluxPointWriter({
-          url: env.INFLUXDB_URL,
-          token: env.INFLUXDB_TOKEN_SECRET_ARN
-            ? await getSecretString(env.INFLUXDB_TOKEN_SECRET_ARN)
-            : (env.INFLUXDB_TOKEN ?? ''),
-          org: env.INFLUXDB_ORG ?? 'signupflow',
+          ...(await influxConnection(env.INFLUXDB_URL, env)),
           bucket: env.INFLUXDB_BUCKET ?? 'monitoring',
-          timeoutMs: EXPORT_TIMEOUT_MS,
         })
       : undefined,
     serviceName: env.POWERTOOLS_SERVICE_NAME ?? 'signupflow',
     stage: env.STAGE ?? 'local',
+    everyMinutes: Math.min(2, Math.max(1, Number(env.METRICS_EXPORT_EVERY_MINUTES ?? 2) || 2)),
   };
+}
+
+async function influxConnection(url: string, env: Env) {
+  return {
+    url,
+    token: env.INFLUXDB_TOKEN_SECRET_ARN
+      ? await getSecretString(env.INFLUXDB_TOKEN_SECRET_ARN)
+      : (env.INFLUXDB_TOKEN ?? ''),
+    org: env.INFLUXDB_ORG ?? 'signupflow',
+    timeoutMs: EXPORT_TIMEOUT_MS,
+  };
+}
+
+/** Flux rules' InfluxDB, when `INFLUXDB_URL` is set; without it such rules are in ERROR. */
+export async function fluxSource(env: Env = process.env): Promise<FluxSource | undefined> {
+  if (!env.INFLUXDB_URL) return undefined;
+  return new InfluxFluxSource(await influxConnection(env.INFLUXDB_URL, env));
 }

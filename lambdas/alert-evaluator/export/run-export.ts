@@ -21,6 +21,12 @@ export interface ExportDependencies {
   influx?: PointWriter;
   serviceName: string;
   stage: string;
+  /**
+   * Export once this many closed minutes are pending (GetMetricData bills per metric and call, not per
+   * datapoint: every 2 minutes halves the export's cost). The snapshot is then at most this old, below
+   * /metrics' limit of SNAPSHOT_MAX_AGE_SECONDS.
+   */
+  everyMinutes: number;
   report: (message: string, details: Record<string, unknown>) => void;
 }
 
@@ -31,6 +37,13 @@ export interface ExportSummary {
   influxWritten: boolean;
   /** Export queries CloudWatch did not answer: their minutes are not counted this run. */
   failedQueries: number;
+}
+
+/** Whether this run exports: enough closed minutes are pending, or the export never ran. */
+export function exportDue(state: ExportState, periodEnd: Date, everyMinutes: number): boolean {
+  const { exportedThrough } = state.targets.snapshot;
+  if (!exportedThrough) return true;
+  return minutesToExport(exportedThrough, periodEnd, SNAPSHOT_BACKLOG_MINUTES).minutes.length >= everyMinutes;
 }
 
 /** How many periods back the export's queries must reach for both targets to catch up. */

@@ -33,6 +33,7 @@ describe('InfluxDB: the export mirror and Flux rules', () => {
       influx: new InfluxPointWriter({ ...settings, bucket: 'monitoring' }),
       serviceName: 'signupflow',
       stage: `influx-${randomUUID().slice(0, 8)}`,
+      everyMinutes: 1,
     };
     harness.flux = new InfluxFluxSource(settings);
   });

@@ -37,6 +37,7 @@ describe('the metrics export of each evaluator run', () => {
       snapshots: new RedisSnapshotWriter(() => ({ host: '127.0.0.1', port: 6379, tls: false }), 2_000),
       serviceName: 'signupflow',
       stage,
+      everyMinutes: 1,
     };
   });
   afterAll(async () => {
@@ -171,6 +172,26 @@ describe('the metrics export of each evaluator run', () => {
     // Assess
     expect(advanced).toBe(false);
     expect((await store.read()).targets.snapshot.exportedThrough).toEqual(new Date('2026-11-30T10:01:00Z'));
+    expect(await requestsTotal()).toBe(150);
+  });
+
+  it('exports every second minute when asked to, counting both minutes then, at half the GetMetricData bill', async () => {
+    // Prepare
+    const settings = harness.metricsExport as NonNullable<typeof harness.metricsExport>;
+    settings.everyMinutes = 2;
+    const exported: (number | undefined)[] = [];
+    // Act
+    try {
+      for (const ok of [10, 20, 30, 40, 50]) {
+        traffic(1, ok, 0);
+        exported.push((await harness.run()).export?.snapshotMinutes);
+        harness.advanceMinutes(1);
+      }
+    } finally {
+      settings.everyMinutes = 1;
+    }
+    // Assess: the first run starts the export; then every other run adds the two minutes since
+    expect(exported).toEqual([1, undefined, 2, undefined, 2]);
     expect(await requestsTotal()).toBe(150);
   });
 });
