@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { INFLUX_MEASUREMENTS } from '../../lambdas/shared/metrics-snapshot';
 import { fluxReferenceProblems } from './flux-references';
+import { loadFluxSemanticCheck } from './flux-semantic-check';
 
 interface Target {
   refId: string;
@@ -31,6 +32,13 @@ const targets = panels.flatMap((panel) =>
 const INFLUX_DATA_SOURCE = { type: 'influxdb', uid: '${DS_INFLUXDB}' };
 // biome-ignore lint/suspicious/noTemplateCurlyInString: Grafana's dashboard variable
 const FROM_BUCKET_VARIABLE = 'from(bucket: "${bucket}")';
+
+/** The query as Grafana sends it: the `v` record filled in, the bucket variable replaced. */
+function asGrafanaSendsIt(query: string): string {
+  const v =
+    'v = { timeRangeStart: 2026-11-30T00:00:00Z, timeRangeStop: 2026-11-30T06:00:00Z, windowPeriod: 1m }';
+  return `${v}\n${query.replaceAll(FROM_BUCKET_VARIABLE, 'from(bucket: "signupflow")')}`;
+}
 
 function queryOf(title: string): string {
   const query = panels.find((panel) => panel.title === title)?.targets[0]?.query;
@@ -160,5 +168,38 @@ describe('the drift check', () => {
 
     // Assess
     expect(problems.join('\n')).toContain(problem);
+  });
+});
+
+describe('Flux type check of the dashboard queries', () => {
+  let isValidFlux: (script: string) => boolean;
+
+  beforeAll(async () => {
+    isValidFlux = await loadFluxSemanticCheck();
+  });
+
+  it.each(targets)('$name parses and type-checks as Flux', ({ query }) => {
+    // Act
+    const valid = isValidFlux(asGrafanaSendsIt(query));
+
+    // Assess
+    expect(valid).toBe(true);
+  });
+
+  it.each([
+    ['an unknown function', 'Request rate', 'aggregateWindow(', 'aggregateWindw('],
+    ['an argument the function lacks', 'Health per component', 'range(start:', 'range(begin:'],
+    ['an argument of the wrong type', '5xx rate', 'window(every: inf)', 'window(every: "inf")'],
+    ['an unclosed call', 'Lambda p99 duration', 'createEmpty: false)', 'createEmpty: false'],
+  ])('rejects %s', (_case, title, from, to) => {
+    // Prepare
+    const broken = queryOf(title).replace(from, to);
+    expect(broken).not.toBe(queryOf(title));
+
+    // Act
+    const valid = isValidFlux(asGrafanaSendsIt(broken));
+
+    // Assess
+    expect(valid).toBe(false);
   });
 });
