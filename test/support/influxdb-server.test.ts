@@ -187,6 +187,23 @@ describe('InfluxDB 2.x stand-in', () => {
       expect(influx.points('lambda')).toHaveLength(1);
     });
 
+    it('answers 400, not 500, to a body that claims gzip and is not', async () => {
+      // Act
+      const response = await fetch(
+        `${influx.url}/api/v2/write?org=${influx.org}&bucket=${influx.bucket}&precision=s`,
+        {
+          method: 'POST',
+          headers: { authorization: `Token ${influx.token}`, 'content-encoding': 'gzip' },
+          body: 'notifier delivered=1i 1',
+        },
+      );
+
+      // Assess
+      expect(response.status).toBe(400);
+      expect(await response.json()).toEqual({ code: 'invalid', message: 'unable to decode the gzip body' });
+      expect(influx.points()).toEqual([]);
+    });
+
     it('records the raw gzip body decoded, the same bytes the client compressed', async () => {
       // Prepare
       const api = writeApi({ gzipThreshold: 1 });

@@ -119,17 +119,18 @@ export async function startInfluxServer(options: InfluxServerOptions = {}): Prom
       hanging.add(response);
       return;
     }
-    const reply =
-      scripted.shift() ?? (await route(request, recorded, raw !== undefined && body !== undefined));
+    const reply = scripted.shift() ?? (await route(request, recorded, raw === undefined, body === undefined));
     response.writeHead(reply.status, reply.headers).end(reply.body);
   };
 
   const route = async (
     request: IncomingMessage,
     recorded: InfluxRequest,
-    readable: boolean,
+    tooLarge: boolean,
+    undecodable: boolean,
   ): Promise<Reply> => {
-    if (!readable) return error(400, 'invalid', 'request body too large or not decodable');
+    if (tooLarge) return error(413, 'request too large', 'request body too large');
+    if (undecodable) return error(400, 'invalid', 'unable to decode the gzip body');
     if (recorded.path === '/ping') return { status: 204, body: '', headers: {} };
     if (recorded.path === '/health') return json(200, { name: 'influxdb', status: 'pass' });
     if (request.headers.authorization !== `Token ${token}`)
