@@ -29,21 +29,37 @@ async function listen(server: Server, requests: Record<string, unknown>[]): Prom
  * GraniteServiceVersion20100801.GetMetricData`, epoch-second timestamps. `answer` gives each query's values.
  */
 export function cloudWatchWireStandIn(
-  answer: (query: { Id: string }, endTime: number) => { Timestamps: number[]; Values: number[] },
+  answer: (
+    query: { Id: string; MetricStat?: { Metric: { MetricName: string } } },
+    endTime: number,
+  ) => { Timestamps: number[]; Values: number[] },
+  listed: { MetricName: string; Dimensions: { Name: string; Value: string }[] }[] = [],
 ): Promise<WireStandIn> {
   const requests: Record<string, unknown>[] = [];
   const server = createServer(async (request, response) => {
-    const body = JSON.parse(await readBody(request)) as {
-      MetricDataQueries: { Id: string; ReturnData?: boolean }[];
+    const target = request.headers['x-amz-target'];
+    const parsed = JSON.parse(await readBody(request)) as Record<string, unknown>;
+    requests.push({ target, ...parsed });
+    response.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
+    if (target === 'GraniteServiceVersion20100801.ListMetrics') {
+      response.end(
+        JSON.stringify({ Metrics: listed.map((metric) => ({ Namespace: parsed.Namespace, ...metric })) }),
+      );
+      return;
+    }
+    const body = parsed as {
+      MetricDataQueries: {
+        Id: string;
+        ReturnData?: boolean;
+        MetricStat?: { Metric: { MetricName: string } };
+      }[];
       EndTime: number;
     };
-    requests.push({ target: request.headers['x-amz-target'], ...body });
     const results = body.MetricDataQueries.filter((query) => query.ReturnData !== false).map((query) => ({
       Id: query.Id,
       StatusCode: 'Complete',
       ...answer(query, body.EndTime),
     }));
-    response.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
     response.end(JSON.stringify({ MetricDataResults: results, Messages: [] }));
   });
   return listen(server, requests);

@@ -1,4 +1,7 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { type MetricsSnapshot, snapshotKey } from '../../../lambdas/shared/metrics-snapshot';
 import { lambdaContext, scheduledEvent } from '../../support/lambda-events';
 import { type CapturedOutput, captureOutput } from '../../support/output';
 import { createTestDatabase, type TestDatabase } from '../../support/postgres';
@@ -6,6 +9,7 @@ import { cloudWatchWireStandIn, snsWireStandIn, type WireStandIn } from './aws-w
 import { TOPIC_ARN } from './evaluator-harness';
 
 describe('the alert evaluator handler, as EventBridge runs it', () => {
+  const stage = `handler-${randomUUID().slice(0, 8)}`;
   let database: TestDatabase;
   let cloudwatch: WireStandIn;
   let sns: WireStandIn;
@@ -15,18 +19,35 @@ describe('the alert evaluator handler, as EventBridge runs it', () => {
   beforeAll(async () => {
     database = await createTestDatabase();
     // 40% of 200 requests failed in every minute asked for
-    cloudwatch = await cloudWatchWireStandIn((query, endTime) => {
-      const minutes = [1, 2, 3, 4, 5].map((back) => endTime - back * 60);
-      const value = query.Id.endsWith('_errors') ? 80 : 200;
-      return { Timestamps: minutes, Values: minutes.map(() => (query.Id.includes('_') ? value : 40)) };
-    });
+    cloudwatch = await cloudWatchWireStandIn(
+      (query, endTime) => {
+        const minutes = [1, 2, 3, 4, 5].map((back) => endTime - back * 60);
+        if (query.MetricStat?.Metric.MetricName === 'http_requests_total') {
+          return { Timestamps: minutes, Values: minutes.map(() => 7) };
+        }
+        const value = query.Id.endsWith('_errors') ? 80 : 200;
+        return { Timestamps: minutes, Values: minutes.map(() => (query.Id.includes('_') ? value : 40)) };
+      },
+      [
+        {
+          MetricName: 'http_requests_total',
+          Dimensions: [
+            { Name: 'service', Value: 'signupflow' },
+            { Name: 'endpoint', Value: '/api/events' },
+            { Name: 'method', Value: 'GET' },
+            { Name: 'status_code', Value: '200' },
+          ],
+        },
+      ],
+    );
     sns = await snsWireStandIn();
     vi.resetModules();
     for (const [name, value] of Object.entries({
       DATABASE_URL: database.url,
+      REDIS_URL: 'redis://127.0.0.1:6379',
       ALERT_TOPIC_ARN: TOPIC_ARN,
       HTTP_API_ID: 'a1b2c3d4e5',
-      STAGE: 'test',
+      STAGE: stage,
       POWERTOOLS_SERVICE_NAME: 'signupflow',
       POWERTOOLS_METRICS_NAMESPACE: 'SignUpFlow/test',
       METRICS_FLUSH_INTERVAL_SECONDS: '60',
@@ -55,7 +76,7 @@ describe('the alert evaluator handler, as EventBridge runs it', () => {
     const summary = await handler(scheduledEvent(), lambdaContext('signupflow-test-alert-evaluator'));
     // Assess
     expect(summary).toMatchObject({ rulesEvaluated: 1, firing: 1, published: 1, metricCalls: 1 });
-    expect(cloudwatch.requests[0]?.target).toBe('GraniteServiceVersion20100801.GetMetricData');
+    expect(cloudwatch.requests.at(-1)?.target).toBe('GraniteServiceVersion20100801.GetMetricData');
     expect(sns.requests).toHaveLength(1);
     const publish = sns.requests[0] as Record<string, string>;
     expect(publish).toMatchObject({
@@ -67,8 +88,24 @@ describe('the alert evaluator handler, as EventBridge runs it', () => {
       ruleId: 'alert_rule_high_error_rate',
       currentValue: 40,
       state: 'FIRING',
-      stage: 'test',
+      stage,
     });
+  });
+
+  it('exports the metrics from the same GetMetricData call into the Redis snapshot /metrics serves', async () => {
+    // Assess: the first run's export, read back from Redis
+    const redis = new Redis({ host: '127.0.0.1', port: 6379 });
+    const key = snapshotKey('signupflow', stage);
+    const snapshot = JSON.parse((await redis.get(key)) ?? 'null') as MetricsSnapshot;
+    await redis.del(key);
+    redis.disconnect();
+    expect(cloudwatch.requests.map((request) => String(request.target).split('.')[1])).toEqual([
+      'ListMetrics',
+      'GetMetricData',
+    ]);
+    expect(snapshot.families.find((family) => family.name === 'http_requests_total')?.samples).toEqual([
+      { labels: { endpoint: '/api/events', method: 'GET', status_code: '200' }, value: 7 },
+    ]);
   });
 
   it('writes its own metrics at once, so that a run that stops shows as missing data', () => {
