@@ -1,5 +1,6 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { RedisSettings } from '../shared/connection-settings';
+import { failFastRedisClient } from '../shared/redis-client';
 import { ConnectionProbe } from './connection-probe';
 import { SettingsError, UnexpectedReplyError } from './probe';
 
@@ -36,25 +37,7 @@ export class RedisProbe extends ConnectionProbe<Redis> {
     } catch (error) {
       throw new SettingsError('The Redis connection settings are unavailable', { cause: error });
     }
-    const client = new Redis({
-      host: settings.host,
-      port: settings.port,
-      username: settings.username,
-      password: settings.password,
-      db: settings.db,
-      ...(settings.tls && { tls: { servername: settings.host } }),
-      lazyConnect: true,
-      enableOfflineQueue: false,
-      enableReadyCheck: false,
-      maxRetriesPerRequest: 0,
-      retryStrategy: () => null,
-      reconnectOnError: () => false,
-      autoResubscribe: false,
-      connectTimeout: this.timeoutMs,
-      commandTimeout: this.timeoutMs,
-      disconnectTimeout: this.timeoutMs,
-      connectionName: 'signupflow-health',
-    });
+    const client = failFastRedisClient(settings, this.timeoutMs, 'signupflow-health');
     adopt(client);
     this.#lastError = undefined;
     client.on('error', (error: Error) => {

@@ -1,6 +1,6 @@
-import { Redis } from 'ioredis';
 import type { RedisSettings } from '../../shared/connection-settings';
 import type { MetricsSnapshot } from '../../shared/metrics-snapshot';
+import { failFastRedisClient } from '../../shared/redis-client';
 
 /** Where the /metrics snapshot goes: Redis in AWS and locally; anything of this shape in tests. */
 export interface SnapshotWriter {
@@ -24,22 +24,7 @@ export class RedisSnapshotWriter implements SnapshotWriter {
   }
 
   async write(key: string, snapshot: MetricsSnapshot): Promise<void> {
-    const settings = this.#settings();
-    const client = new Redis({
-      host: settings.host,
-      port: settings.port,
-      username: settings.username,
-      password: settings.password,
-      db: settings.db,
-      ...(settings.tls && { tls: { servername: settings.host } }),
-      lazyConnect: true,
-      enableOfflineQueue: false,
-      enableReadyCheck: false,
-      maxRetriesPerRequest: 0,
-      retryStrategy: () => null,
-      connectTimeout: this.#timeoutMs,
-      commandTimeout: this.#timeoutMs,
-    });
+    const client = failFastRedisClient(this.#settings(), this.#timeoutMs, 'signupflow-alert-evaluator');
     client.on('error', () => undefined); // the rejected command says why
     let timer: NodeJS.Timeout | undefined;
     try {
