@@ -89,11 +89,11 @@ const HELP: Record<string, { help: string; type: SnapshotFamily['type'] }> = {
     help: '1 when every health check of the newest minute passed, 0 when one failed',
     type: 'gauge',
   },
-  aws_lambda_errors_sum: {
+  aws_lambda_errors: {
     help: 'Failed invocations of a function in the newest minute (AWS/Lambda Errors)',
     type: 'gauge',
   },
-  aws_lambda_throttles_sum: {
+  aws_lambda_throttles: {
     help: 'Throttled invocations in the newest minute (AWS/Lambda Throttles)',
     type: 'gauge',
   },
@@ -170,13 +170,9 @@ export function buildSnapshot(input: {
         sample('health_check_healthy', latest(values), use.labels);
         break;
       case 'lambda':
-        sample(
-          `aws_lambda_${use.stat === 'duration_p99' ? 'duration_p99' : `${use.stat}_sum`}`,
-          latest(values),
-          {
-            function_name: use.labels.function_name,
-          },
-        );
+        sample(`aws_lambda_${use.stat}`, latest(values), {
+          function_name: use.labels.function_name,
+        });
         break;
       case 'dead_letters':
         sample('aws_sqs_approximate_number_of_messages_visible_maximum', latest(values), use.labels);
