@@ -169,6 +169,10 @@ async function main(): Promise<void> {
       },
     );
     const evaluator = await optionalBenchmark<EvaluatorRunFigures[]>('evaluator', 'benchmarkEvaluator');
+    const metricsExporter = await optionalBenchmark<Record<string, number>>(
+      'metrics-exporter',
+      'benchmarkMetricsExporter',
+    );
 
     log('scrubbing: adversarial texts of 256 KB');
     const scrubbing = benchmarkScrubbing(quick ? 2 : 5);
@@ -191,6 +195,7 @@ async function main(): Promise<void> {
       accessLog: { fields: ACCESS_LOG_FIELDS, ...accessLog },
       health,
       evaluator,
+      metricsExporter,
       scrubbing,
       durationSeconds: 0,
     };
@@ -218,6 +223,7 @@ type Results = {
   accessLog: { successBytes: number; errorBytes: number; sample: string };
   health?: Record<string, number>;
   evaluator?: EvaluatorRunFigures[];
+  metricsExporter?: Record<string, number>;
   scrubbing?: ReturnType<typeof benchmarkScrubbing>;
   machine: { node: string; cpus: number };
 };
@@ -332,6 +338,11 @@ export function report(results: Results): string {
   } else {
     sections.push('Health: bench/health.ts not present, skipped');
   }
+  const mx = results.metricsExporter;
+  if (mx)
+    sections.push(
+      `/metrics (exporter handler, ${mx.samples} samples from Redis, ${mx.calls} calls): p50 ${mx.p50Ms} ms, p99 ${mx.p99Ms} ms, ${mx.errors} errors`,
+    );
   sections.push(
     results.evaluator
       ? `Alert evaluator (one run; budgets: steady run of 1,000 rules < 1,000 ms, GetMetricData calls ≤ 2 per 500 distinct metrics, SQL round trips constant)\n${table(

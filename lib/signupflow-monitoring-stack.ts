@@ -5,6 +5,7 @@ import { Alerting } from './alerting';
 import type { StageConfig } from './config';
 import { DatabaseAccess } from './database-access';
 import { HealthCheck } from './health-check';
+import { MetricsExporter } from './metrics-exporter';
 import { MonitoringDashboard } from './monitoring-dashboard';
 import { MonitoringKey } from './monitoring-key';
 import { SignUpFlowApi } from './signupflow-api';
@@ -25,6 +26,7 @@ export class SignUpFlowMonitoringStack extends Stack {
   readonly health: HealthCheck;
   readonly alerting: Alerting;
   readonly evaluator: AlertEvaluator;
+  readonly metricsExporter: MetricsExporter;
   readonly dashboard: MonitoringDashboard;
 
   constructor(scope: Construct, id: string, props: SignUpFlowMonitoringStackProps) {
@@ -59,6 +61,13 @@ export class SignUpFlowMonitoringStack extends Stack {
       },
       notifierDeadLetterQueue: this.alerting.deadLetterQueue,
     });
+    this.metricsExporter = new MetricsExporter(this, 'MetricsExporter', {
+      config,
+      key,
+      httpApi: this.api.httpApi,
+      publicRoute: this.api.publicRoute.bind(this.api),
+      vpcPlacement,
+    });
     this.dashboard = new MonitoringDashboard(this, 'Dashboard', {
       config,
       functions: [
@@ -66,6 +75,7 @@ export class SignUpFlowMonitoringStack extends Stack {
         { name: 'health', fn: this.health.healthFunction },
         { name: 'slack-notifier', fn: this.alerting.notifier },
         { name: 'alert-evaluator', fn: this.evaluator.evaluatorFunction },
+        { name: 'metrics-exporter', fn: this.metricsExporter.exporterFunction },
       ],
       alarms: [
         this.api.serverErrorRateAlarm,
@@ -74,6 +84,7 @@ export class SignUpFlowMonitoringStack extends Stack {
         ...this.alerting.notifier.alarms,
         this.alerting.deadLetterAlarm,
         ...this.evaluator.alarms,
+        ...this.metricsExporter.alarms,
       ],
     });
 
@@ -89,6 +100,11 @@ export class SignUpFlowMonitoringStack extends Stack {
     new CfnOutput(this, 'SlackNotifierFunctionName', {
       value: this.alerting.notifier.functionName,
       description: 'The Slack notifier, invoked directly to redrive dead letters',
+    });
+    new CfnOutput(this, 'MetricsTokenSecretArn', {
+      value: this.metricsExporter.tokenSecret.secretArn,
+      description:
+        'Secret holding the bearer token Prometheus scrapes GET /metrics with (README, "/metrics")',
     });
     new CfnOutput(this, 'DatabasePasswordSecretArn', {
       value: database.passwordSecret.secretArn,

@@ -44,6 +44,8 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   const log = options.log ?? ((line: string) => console.log(line));
   const host = options.host ?? '127.0.0.1';
   if (options.migrate ?? true) await migrate(process.env.DATABASE_URL as string, log);
+  // Imported after the defaults: the handlers' shared modules read the environment when first loaded.
+  (await import('./local-server/local-metrics')).startLocalMetrics();
 
   const handlers = new Map<string, Promise<Handler>>();
   const handlerFor = (functionDir: string, load: () => Promise<Handler>) => {

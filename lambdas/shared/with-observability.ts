@@ -96,6 +96,18 @@ function errorForTheLog(error: unknown): Error {
   return brief;
 }
 
+type RequestListener = (
+  labels: Record<'endpoint' | 'method' | 'status_code', string>,
+  seconds: number,
+) => void;
+const requestListeners = new Set<RequestListener>();
+
+/** Hears every API request recorded (the local server's Prometheus registry); returns the unsubscribe. */
+export function onRequestRecorded(listener: RequestListener): () => void {
+  requestListeners.add(listener);
+  return () => requestListeners.delete(listener);
+}
+
 function recordRequest(event: unknown, statusCode: number, startedAt: number): void {
   if (!isHttpApiEvent(event)) return;
   const dimensions = {
@@ -103,6 +115,7 @@ function recordRequest(event: unknown, statusCode: number, startedAt: number): v
     method: event.requestContext.http.method,
     status_code: String(statusCode),
   };
+  for (const listener of requestListeners) listener(dimensions, secondsSince(startedAt));
   aggregatedMetrics.count('http_requests_total', dimensions);
   aggregatedMetrics.add('http_request_duration_seconds', 'Seconds', secondsSince(startedAt), dimensions);
   // An error is what on-call looks at first: it never waits for its minute to close. Every pending series

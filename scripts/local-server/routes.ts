@@ -11,6 +11,7 @@ export interface LocalRoute {
 
 const health = () => import('../../lambdas/health/handler').then((module) => module.handler as Handler);
 const api = () => import('../../lambdas/api/handler').then((module) => module.handler as Handler);
+const localMetrics = () => import('./local-metrics').then((module) => module.handler as Handler);
 
 /** The HTTP routes of the stack and the handler behind each. */
 export const LOCAL_ROUTES: LocalRoute[] = [
@@ -19,6 +20,8 @@ export const LOCAL_ROUTES: LocalRoute[] = [
   { routeKey: 'GET /live', functionDir: 'health', load: health },
   { routeKey: 'GET /api/events', functionDir: 'api', load: api },
   { routeKey: 'POST /api/trigger-test-error', functionDir: 'api', load: api },
+  // Not the stack's exporter: this process's own registry of the requests above (scripts/local-server/local-metrics.ts).
+  { routeKey: 'GET /metrics', functionDir: 'local-metrics', load: localMetrics },
 ];
 
 export interface RouteMatch {
