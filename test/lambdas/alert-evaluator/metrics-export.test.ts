@@ -3,7 +3,9 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ExportStateStore } from '../../../lambdas/alert-evaluator/export/export-state-store';
 import { RedisSnapshotWriter } from '../../../lambdas/alert-evaluator/export/snapshot-writer';
+import { renderSnapshot } from '../../../lambdas/metrics-exporter/render-snapshot';
 import { type MetricsSnapshot, snapshotKey } from '../../../lambdas/shared/metrics-snapshot';
+import { promtoolCheckMetrics } from '../../support/promtool';
 import { seriesKey } from './cloudwatch-stand-in';
 import { DEPLOYMENT, EvaluatorHarness } from './evaluator-harness';
 
@@ -193,5 +195,56 @@ describe('the metrics export of each evaluator run', () => {
     // Assess: the first run starts the export; then every other run adds the two minutes since
     expect(exported).toEqual([1, undefined, 2, undefined, 2]);
     expect(await requestsTotal()).toBe(150);
+  });
+
+  it('writes a snapshot that /metrics renders and promtool accepts, every family of the export set in it', async () => {
+    // Prepare: a minute of every kind of series the export reads
+    traffic(1, 100, 3);
+    for (const stat of ['p50', 'p90', 'p99', 'Sum', 'SampleCount']) harness.put(DURATION(stat), 1, 0.05);
+    harness.put(
+      seriesKey(DEPLOYMENT.namespace, 'slack_notifications_total', {
+        service: 'signupflow',
+        outcome: 'delivered',
+        kind: 'alert',
+      }),
+      1,
+      2,
+    );
+    harness.put(
+      seriesKey(DEPLOYMENT.namespace, 'health_check_healthy', {
+        service: 'signupflow',
+        component: 'database',
+      }),
+      1,
+      1,
+    );
+    harness.put(seriesKey('AWS/Lambda', 'Errors', { FunctionName: 'signupflow-test-api' }), 1, 3);
+    harness.put(
+      seriesKey('AWS/SQS', 'ApproximateNumberOfMessagesVisible', {
+        QueueName: DEPLOYMENT.deadLetterQueueName as string,
+      }),
+      1,
+      0,
+    );
+    // Act
+    await harness.run();
+    const text = await renderSnapshot(await snapshot());
+    const verdict = await promtoolCheckMetrics(text);
+    // Assess
+    expect(verdict).toEqual({ exitCode: 0, output: '' });
+    const families = [...text.matchAll(/^# TYPE (\S+) (\S+)$/gm)].map(([, name, type]) => `${name} ${type}`);
+    expect(families).toEqual(
+      expect.arrayContaining([
+        'http_requests_total counter',
+        'http_request_duration_seconds summary',
+        'slack_notifications_total counter',
+        'health_check_healthy gauge',
+        'aws_lambda_errors gauge',
+        'aws_sqs_approximate_number_of_messages_visible_maximum gauge',
+        'background_jobs_duration_seconds gauge',
+        'background_jobs_pending gauge',
+      ]),
+    );
+    expect(text).toContain('http_requests_total{endpoint="/api/events",method="GET",status_code="500"} 3');
   });
 });
