@@ -47,6 +47,13 @@ export class SignUpFlowMonitoringStack extends Stack {
       database,
       vpcPlacement,
     });
+    this.metricsExporter = new MetricsExporter(this, 'MetricsExporter', {
+      config,
+      key,
+      httpApi: this.api.httpApi,
+      publicRoute: this.api.publicRoute.bind(this.api),
+      vpcPlacement,
+    });
     this.evaluator = new AlertEvaluator(this, 'AlertEvaluator', {
       config,
       key,
@@ -58,15 +65,9 @@ export class SignUpFlowMonitoringStack extends Stack {
         api: this.api.apiFunction,
         health: this.health.healthFunction,
         'slack-notifier': this.alerting.notifier,
+        'metrics-exporter': this.metricsExporter.exporterFunction,
       },
       notifierDeadLetterQueue: this.alerting.deadLetterQueue,
-    });
-    this.metricsExporter = new MetricsExporter(this, 'MetricsExporter', {
-      config,
-      key,
-      httpApi: this.api.httpApi,
-      publicRoute: this.api.publicRoute.bind(this.api),
-      vpcPlacement,
     });
     this.dashboard = new MonitoringDashboard(this, 'Dashboard', {
       config,
