@@ -103,32 +103,57 @@ describe('errors reported to Sentry', () => {
     expect(sentryServer.envelopes).toEqual([]);
   });
 
-  it('keeps the log line short when Sentry has the whole stack', async () => {
-    // Prepare
-    vi.stubEnv('SENTRY_DSN', sentryServer.dsn);
-    const output = captureOutput();
-    const deep = shared.withObservability(async () => {
+  const deepError = () =>
+    shared.withObservability(async () => {
       const recurse = (depth: number): never => {
         if (depth === 0) throw new RangeError('too deep');
         return recurse(depth - 1);
       };
       return recurse(20);
     });
+  const errorLineOf = (output: ReturnType<typeof captureOutput>) =>
+    output
+      .text()
+      .split('\n')
+      .find((line) => line.includes('"Unhandled error"')) ?? '';
+
+  it('logs a line of a few hundred bytes with the Sentry event id when Sentry has the whole stack', async () => {
+    // Prepare
+    vi.stubEnv('SENTRY_DSN', sentryServer.dsn);
+    const output = captureOutput();
 
     // Act
-    await deep(httpApiEvent('GET /api/deep'), lambdaContext());
+    await deepError()(httpApiEvent('GET /api/deep'), lambdaContext());
+    output.restore();
+
+    // Assess: the line names the event Sentry received, and the stack is only in Sentry.
+    const line = errorLineOf(output);
+    const record = JSON.parse(line) as { sentry_event_id: string; error: Record<string, string> };
+    const [reported] = sentryServer.events() as {
+      event_id: string;
+      exception: { values: { stacktrace: { frames: unknown[] } }[] };
+    }[];
+    expect(record.sentry_event_id).toBe(reported?.event_id);
+    expect(record.error).toMatchObject({ name: 'RangeError', message: 'too deep' });
+    expect(record.error.location).toMatch(/sentry\.test\.ts:\d+/);
+    expect(record.error.stack).toBeUndefined();
+    expect(Buffer.byteLength(line)).toBeLessThan(700);
+    expect(reported?.exception.values[0]?.stacktrace.frames.length).toBeGreaterThan(5);
+  });
+
+  it('logs the whole stack when Sentry is not configured: the log line is then the only record', async () => {
+    // Prepare
+    vi.stubEnv('SENTRY_DSN', '');
+    const output = captureOutput();
+
+    // Act
+    await deepError()(httpApiEvent('GET /api/deep'), lambdaContext());
     output.restore();
 
     // Assess
-    const line = output.records().find((record) => record.message === 'Unhandled error') as {
-      error: { name: string; message: string; stack: string };
-    };
-    expect(line.error).toMatchObject({ name: 'RangeError', message: 'too deep' });
-    expect(line.error.stack.split('\n')).toHaveLength(6);
-    const [reported] = sentryServer.events() as {
-      exception: { values: { stacktrace: { frames: unknown[] } }[] };
-    }[];
-    expect(reported?.exception.values[0]?.stacktrace.frames.length).toBeGreaterThan(5);
+    const record = JSON.parse(errorLineOf(output)) as { sentry_event_id?: string; error: { stack: string } };
+    expect(record.sentry_event_id).toBeUndefined();
+    expect(record.error.stack.split('\n')).toHaveLength(Error.stackTraceLimit + 1);
   });
 
   it('with tracing on, sends the invocation as a transaction with secrets scrubbed from span names', async () => {
