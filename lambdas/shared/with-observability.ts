@@ -1,7 +1,8 @@
+import type { Tracer } from '@aws-lambda-powertools/tracer';
 import type { Context } from 'aws-lambda';
 import { isHttpApiEvent, json, routeTemplate, statusCodeOf } from './http';
 import { ERROR_FLUSH_MIN_INTERVAL_MS, MetricAggregator } from './metric-aggregator';
-import { logger, metrics, tracer } from './observability';
+import { logger, metrics, sampledTracer } from './observability';
 import {
   type ErrorContext,
   reportError,
@@ -49,13 +50,13 @@ export function withObservability<TEvent, TResult>(
   return async (event, context) => {
     const startedAt = performance.now();
     startInvocation(event, context);
-    const segment = openTraceSegment();
+    const segment = await openTraceSegment();
     try {
       const result = await traced(() => handler(event, context));
       recordRequest(event, statusCodeOf(result), startedAt);
       return result;
     } catch (error) {
-      tracer.addErrorAsMetadata(error as Error);
+      segment?.tracer.addErrorAsMetadata(error as Error);
       const sentryEventId = await reportError(error, errorContext(event, context));
       if (sentryEventId) logger.error('Unhandled error', briefErrorFields(error, sentryEventId));
       else logger.error('Unhandled error', error as Error);
@@ -159,20 +160,26 @@ async function traced<T>(run: () => Promise<T>): Promise<T> {
 }
 
 type Segment = ReturnType<Tracer['getSegment']>;
-type Tracer = typeof tracer;
+interface OpenSegment {
+  tracer: Tracer;
+  parent: Segment;
+  handler: Segment;
+}
 
-function openTraceSegment(): { parent: Segment; handler: Segment } | undefined {
-  if (!tracer.isTracingEnabled()) return undefined;
+/** A subsegment for the handler when X-Ray sampled the invocation (the tracer is loaded only then). */
+async function openTraceSegment(): Promise<OpenSegment | undefined> {
+  const tracer = await sampledTracer();
+  if (!tracer?.isTracingEnabled()) return undefined;
   const parent = tracer.getSegment();
   const handler = parent?.addNewSubsegment(`## ${process.env._HANDLER ?? 'handler'}`);
   if (handler) tracer.setSegment(handler);
   tracer.annotateColdStart();
   tracer.addServiceNameAnnotation();
-  return { parent, handler };
+  return { tracer, parent, handler };
 }
 
-function closeTraceSegment(segment: { parent: Segment; handler: Segment } | undefined): void {
+function closeTraceSegment(segment: OpenSegment | undefined): void {
   if (!segment?.handler || !segment.parent) return;
   segment.handler.close();
-  tracer.setSegment(segment.parent);
+  segment.tracer.setSegment(segment.parent);
 }
