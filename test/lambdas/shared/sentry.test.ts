@@ -128,16 +128,25 @@ describe('errors reported to Sentry', () => {
 
     // Assess: the line names the event Sentry received, and the stack is only in Sentry.
     const line = errorLineOf(output);
-    const record = JSON.parse(line) as { sentry_event_id: string; error: Record<string, string> };
+    const record = JSON.parse(line) as Record<string, unknown> & {
+      sentry_event_id: string;
+      error: Record<string, string>;
+    };
     const [reported] = sentryServer.events() as {
       event_id: string;
       exception: { values: { stacktrace: { frames: unknown[] } }[] };
     }[];
     expect(record.sentry_event_id).toBe(reported?.event_id);
+    expect(record).toMatchObject({
+      level: 'ERROR',
+      correlation_id: expect.any(String),
+      function_request_id: expect.any(String),
+    });
+    expect(record).not.toHaveProperty('function_arn');
     expect(record.error).toMatchObject({ name: 'RangeError', message: 'too deep' });
     expect(record.error.location).toMatch(/sentry\.test\.ts:\d+/);
     expect(record.error.stack).toBeUndefined();
-    expect(Buffer.byteLength(line)).toBeLessThan(700);
+    expect(Buffer.byteLength(line)).toBeLessThan(450);
     expect(reported?.exception.values[0]?.stacktrace.frames.length).toBeGreaterThan(5);
   });
 
