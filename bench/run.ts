@@ -17,6 +17,7 @@ import type { EvaluatorRunFigures } from './evaluator';
 import { type LogBytesResult, logBytes, type Scenario } from './log-bytes';
 import { benchmarkScrubbing, scrubbingReport } from './scrubbing';
 import { startSentryStandIn } from './sentry-server';
+import { type ShutdownHookFigures, shutdownHookReport } from './shutdown-hook';
 import { kb, table } from './table';
 import { warmOverhead } from './warm-overhead';
 
@@ -27,8 +28,15 @@ const REFERENCES = path.join(ROOT, 'bench', 'references');
 export const BUDGETS = {
   warmOverheadMedianMs: 0.15,
   coldLoadRatioToNaive: 0.5,
+  /** Functions held to a tighter cold-load ratio than coldLoadRatioToNaive: the API answers people. */
+  coldLoadRatioByFunction: { api: 0.4 } as Record<string, number>,
   successLogBytesPerRequest: 116,
 };
+
+/** The cold-load budget of a function, as a ratio to the naive composition. */
+export function coldLoadBudget(name: string): number {
+  return BUDGETS.coldLoadRatioByFunction[name] ?? BUDGETS.coldLoadRatioToNaive;
+}
 
 /** The mix scenario: one 5xx in this many requests (the cost model's default 5% error responses). */
 const MIX_ERROR_EVERY = 20;
@@ -176,6 +184,11 @@ async function main(): Promise<void> {
 
     log('scrubbing: adversarial texts of 256 KB');
     const scrubbing = benchmarkScrubbing(quick ? 2 : 5);
+    log('shutdown hook: the SIGTERM extension at cold start, per invocation and at shutdown');
+    const shutdownHook = await optionalBenchmark<ShutdownHookFigures>(
+      'shutdown-hook',
+      'benchmarkShutdownHook',
+    );
 
     const naiveCold = cold.find((result) => result.name === 'naive-api')?.medianMs ?? Number.NaN;
     const results = {
@@ -197,6 +210,7 @@ async function main(): Promise<void> {
       evaluator,
       metricsExporter,
       scrubbing,
+      shutdownHook,
       durationSeconds: 0,
     };
     results.durationSeconds = Math.round((performance.now() - startedAt) / 1_000);
@@ -225,6 +239,7 @@ type Results = {
   evaluator?: EvaluatorRunFigures[];
   metricsExporter?: Record<string, number>;
   scrubbing?: ReturnType<typeof benchmarkScrubbing>;
+  shutdownHook?: ShutdownHookFigures;
   machine: { node: string; cpus: number };
 };
 
@@ -257,21 +272,16 @@ export function report(results: Results): string {
   const functionNames = new Set(results.bundles.filter((b) => b.kind === 'function').map((b) => b.name));
   sections.push(
     `Cold load: median import time in a fresh Node ${results.machine.node} process\n${table(
-      [
-        'bundle',
-        'median ms',
-        'min ms',
-        '× naive',
-        'Sentry evaluated at load',
-        `budget ≤ ${BUDGETS.coldLoadRatioToNaive}× naive`,
-      ],
+      ['bundle', 'median ms', 'min ms', '× naive', 'Sentry evaluated at load', 'budget (× naive)'],
       results.coldLoad.map((c) => [
         c.name,
         c.medianMs.toFixed(1),
         c.minMs.toFixed(1),
         c.ratioToNaive.toFixed(2),
         c.sentryEvaluatedAtLoad ? 'yes' : 'no',
-        functionNames.has(c.name) ? verdict(c.ratioToNaive <= BUDGETS.coldLoadRatioToNaive) : '',
+        functionNames.has(c.name)
+          ? `≤ ${coldLoadBudget(c.name)} ${verdict(c.ratioToNaive <= coldLoadBudget(c.name))}`
+          : '',
       ]),
     )}`,
   );
@@ -368,6 +378,11 @@ export function report(results: Results): string {
       : 'Evaluator: bench/evaluator.ts not present, skipped',
   );
   if (results.scrubbing) sections.push(scrubbingReport(results.scrubbing));
+  sections.push(
+    results.shutdownHook
+      ? shutdownHookReport(results.shutdownHook)
+      : 'Shutdown hook: bench/shutdown-hook.ts not present, skipped',
+  );
   return sections.join('\n\n');
 }
 

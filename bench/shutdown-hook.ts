@@ -165,7 +165,26 @@ async function preloadInProcess(
   return { first: times[0] ?? Number.NaN, rest: times.slice(1) };
 }
 
-async function main(): Promise<void> {
+/** The figures of one run, for bench/results.json (milliseconds, medians unless named otherwise). */
+export interface ShutdownHookFigures {
+  processes: number;
+  preloadFirstMs: number;
+  preloadMedianMs: number;
+  initMedianMs: { without: number; with: number; difference: number };
+  mainStartCpuMedianMs: { without: number; with: number; difference: number };
+  registerRoundTripMedianMs: number;
+  warmInvocationMs: {
+    withoutMedian: number;
+    withMedian: number;
+    differenceOfMedians: number;
+    differenceOfP99: number;
+  };
+  shutdown: { pendingDocuments: number; medianMs: number; maxMs: number; allowedMs: number };
+  loadAverage: number[];
+}
+
+/** Measures the shutdown-signal extension (see the top of this file) and returns its figures. */
+export async function benchmarkShutdownHook(): Promise<ShutdownHookFigures> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'signupflow-shutdown-bench-'));
   try {
     const api = path.join(dir, 'api.mjs');
@@ -204,51 +223,54 @@ async function main(): Promise<void> {
       }
     }
 
-    const row = (name: string, values: number[], digits = 2) =>
-      `${name.padEnd(46)} median ${round(median(values), digits)} ms   p90 ${round(percentile(values, 0.9), digits)} ms`;
-    console.log(
-      `The preload evaluated in-process: first ${round(preload.first, 2)} ms (with node:http's load), then median ${round(median(preload.rest), 3)} ms, p90 ${round(percentile(preload.rest, 0.9), 3)} ms`,
-    );
-    console.log(
-      `Process start to the runtime's first line, ${PROCESSES} processes each (bootstrap plus the preload):`,
-    );
-    console.log(row('  without the extension', mainStart.without));
-    console.log(row('  with the extension', mainStart.with));
-    console.log(
-      `  difference of medians: ${round(median(mainStart.with) - median(mainStart.without), 2)} ms`,
-    );
-    console.log("CPU time (user + system) at the runtime's first line, the same processes:");
-    console.log(row('  without the extension', mainStartCpu.without));
-    console.log(row('  with the extension', mainStartCpu.with));
-    console.log(
-      `  difference of medians: ${round(median(mainStartCpu.with) - median(mainStartCpu.without), 2)} ms`,
-    );
-    console.log(row('Registration round trip (register to event/next)', registerRoundTrip));
-    console.log(`Cold start, API bundle, ${PROCESSES} processes each (spawn to first invocation/next):`);
-    console.log(row('  without the extension', init.without));
-    console.log(row('  with the extension', init.with));
-    console.log(`  difference of medians: ${round(median(init.with) - median(init.without), 2)} ms`);
-    console.log(`Warm invocation of withObservability, ${warm.with.length} invocations each:`);
-    console.log(row('  without the extension', warm.without, 4));
-    console.log(row('  with the extension', warm.with, 4));
-    console.log(
-      `  difference of medians: ${round(median(warm.with) - median(warm.without), 4)} ms, of p99: ${round(percentile(warm.with, 0.99) - percentile(warm.without, 0.99), 4)} ms`,
-    );
-    console.log(
-      `Load average while measuring: ${os
-        .loadavg()
-        .map((load) => round(load, 1))
-        .join(', ')} on ${os.cpus().length} cores`,
-    );
-    console.log(
-      `SIGTERM to exit (in the process) with ${shutdownDocuments} pending documents: median ${round(median(shutdown), 1)} ms, max ${round(Math.max(...shutdown), 1)} ms (Lambda allows 500)`,
-    );
+    const difference = (values: Record<'without' | 'with', number[]>) => ({
+      without: round(median(values.without), 2),
+      with: round(median(values.with), 2),
+      difference: round(median(values.with) - median(values.without), 2),
+    });
+    return {
+      processes: PROCESSES,
+      preloadFirstMs: round(preload.first, 2),
+      preloadMedianMs: round(median(preload.rest), 3),
+      initMedianMs: difference(init),
+      mainStartCpuMedianMs: difference(mainStartCpu),
+      registerRoundTripMedianMs: round(median(registerRoundTrip), 2),
+      warmInvocationMs: {
+        withoutMedian: round(median(warm.without), 4),
+        withMedian: round(median(warm.with), 4),
+        differenceOfMedians: round(median(warm.with) - median(warm.without), 4),
+        differenceOfP99: round(percentile(warm.with, 0.99) - percentile(warm.without, 0.99), 4),
+      },
+      shutdown: {
+        pendingDocuments: shutdownDocuments,
+        medianMs: round(median(shutdown), 1),
+        maxMs: round(Math.max(...shutdown), 1),
+        allowedMs: 500,
+      },
+      loadAverage: os.loadavg().map((load) => round(load, 1)),
+    };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 }
 
-main().catch((error: Error) => {
-  console.error(error);
-  process.exit(1);
-});
+/** The section of the benchmark's report. */
+export function shutdownHookReport(f: ShutdownHookFigures): string {
+  return [
+    `Shutdown hook (the SIGTERM extension, lambdas/shared/shutdown-signal-extension.mjs; ${f.processes} processes each way, load average ${f.loadAverage.join(', ')})`,
+    `  the preload evaluated in-process: first ${f.preloadFirstMs} ms (with node:http), then median ${f.preloadMedianMs} ms`,
+    `  cold start of the API bundle (spawn to first invocation/next): ${f.initMedianMs.without} ms without, ${f.initMedianMs.with} ms with: ${f.initMedianMs.difference} ms`,
+    `  CPU at the runtime's first line: ${f.mainStartCpuMedianMs.without} ms without, ${f.mainStartCpuMedianMs.with} ms with: ${f.mainStartCpuMedianMs.difference} ms; registration round trip ${f.registerRoundTripMedianMs} ms`,
+    `  warm invocation of withObservability: ${f.warmInvocationMs.differenceOfMedians} ms (median), ${f.warmInvocationMs.differenceOfP99} ms (p99)`,
+    `  SIGTERM to exit with ${f.shutdown.pendingDocuments} pending documents: median ${f.shutdown.medianMs} ms, max ${f.shutdown.maxMs} ms (Lambda allows ${f.shutdown.allowedMs}): ${f.shutdown.maxMs <= f.shutdown.allowedMs ? 'met' : 'MISSED'}`,
+  ].join('\n');
+}
+
+if (require.main === module) {
+  benchmarkShutdownHook()
+    .then((figures) => console.log(shutdownHookReport(figures)))
+    .catch((error: Error) => {
+      console.error(error);
+      process.exit(1);
+    });
+}

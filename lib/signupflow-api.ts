@@ -6,7 +6,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import type * as logs from 'aws-cdk-lib/aws-logs';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { StageConfig } from './config';
 import type { DatabaseAccess } from './database-access';
@@ -52,7 +52,14 @@ export class SignUpFlowApi extends Construct {
       description: `SignUpFlow API and health checks (${config.stage})`,
       createDefaultStage: false,
     });
-    this.accessLogGroup = createEncryptedLogGroup(this, 'AccessLogs', { config, key });
+    // Access logs are read with Logs Insights when something went wrong, never turned into metrics (the
+    // request metrics are EMF from the function, the stage's own are AWS/ApiGateway): Infrequent Access
+    // ingests them at half the price.
+    this.accessLogGroup = createEncryptedLogGroup(this, 'AccessLogs', {
+      config,
+      key,
+      logGroupClass: logs.LogGroupClass.INFREQUENT_ACCESS,
+    });
     this.stage = new apigw.HttpStage(this, 'DefaultStage', {
       httpApi: this.httpApi,
       stageName: '$default',

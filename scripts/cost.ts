@@ -26,6 +26,7 @@ const FLAGS: Record<keyof Assumptions, string> = {
   metricsScrapesPerMinute: 'metrics-scrapes-per-minute',
   alertsPerDay: 'alerts-per-day',
   warmEnvironments: 'warm-environments',
+  rareMetricHourShare: 'rare-metric-hour-share',
 };
 
 function usage(): string {
@@ -66,6 +67,7 @@ export function parseAssumptions(args: string[]): {
     assumptions[key] = value;
   }
   if (assumptions.errorRate > 1) throw new Error('--error-rate is a share from 0 to 1, e.g. 0.05');
+  if (assumptions.rareMetricHourShare > 1) throw new Error('--rare-metric-hour-share is a share from 0 to 1');
   if (assumptions.evaluationIntervalSeconds === 0)
     throw new Error('--evaluation-interval-seconds must be above 0');
   return {
@@ -105,6 +107,19 @@ export function accessLogBytesOf(format: string | undefined): { success: number;
   }
 }
 
+export const SENSITIVITY = { errorRates: [0.001, 0.01, 0.05], alertRules: [10, 100] };
+
+/** Totals at each error rate (rows) and number of alert rules (columns). */
+export function sensitivityTable(totalWith: (overrides: Partial<Assumptions>) => number): string {
+  return table(
+    ['5xx share', ...SENSITIVITY.alertRules.map((rules) => `${rules} rules`)],
+    SENSITIVITY.errorRates.map((errorRate) => [
+      `${(errorRate * 100).toFixed(1)}%`,
+      ...SENSITIVITY.alertRules.map((alertRules) => usd(totalWith({ errorRate, alertRules }))),
+    ]),
+  );
+}
+
 function usd(value: number): string {
   return `$${value.toFixed(2)}`;
 }
@@ -121,14 +136,16 @@ function main(): void {
   const metricFamilies = customMetricFamilies(inventory, queryTypesInCode(path.join(ROOT, 'lambdas')));
   const measured = readMeasured(parsed.results ?? path.join(ROOT, 'bench', 'results.json'));
   const { assumptions } = parsed;
-  const items = monthlyCost({
-    inventory,
-    metricFamilies,
-    measured,
-    accessLogBytes: accessLogBytesOf(inventory.accessLogFormat),
-    assumptions,
-    prices,
-  });
+  const costWith = (overrides: Partial<Assumptions>) =>
+    monthlyCost({
+      inventory,
+      metricFamilies,
+      measured,
+      accessLogBytes: accessLogBytesOf(inventory.accessLogFormat),
+      assumptions: { ...assumptions, ...overrides },
+      prices,
+    });
+  const items = costWith({});
   const sum = total(items);
   const out = [
     `Monthly cost of the monitoring stack: ${assumptions.requestsPerSecond} requests/s, ${assumptions.organisations} organisations (no metric or log is per organisation), ${(assumptions.errorRate * 100).toFixed(1)}% 5xx, ${assumptions.alertRules} alert rules`,
@@ -145,6 +162,9 @@ function main(): void {
     '',
     `Custom metrics: ${metricFamilies.map((family) => `${family.name} ${family.combinations}`).join(', ')}`,
     `Goal: below $${GOAL_USD} a month: ${sum < GOAL_USD ? 'met' : `MISSED by ${usd(sum - GOAL_USD)}`}`,
+    '',
+    `Sensitivity: total per month by 5xx share and alert rules (the other figures as above)`,
+    sensitivityTable((overrides) => total(costWith(overrides))),
   ];
   console.log(out.join('\n'));
 }

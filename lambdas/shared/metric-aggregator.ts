@@ -21,6 +21,13 @@ const MAX_VALUES_PER_METRIC = 99;
 const MINUTE_MS = 60_000;
 
 /**
+ * A 5xx publishes everything pending at most this often per environment. Each early publication splits the
+ * minute's series into more documents (about 400 bytes each); at a 5% error rate, publishing at every 5xx
+ * was half of the API function's log bill. Read by the cost model (scripts/cost/model.ts).
+ */
+export const ERROR_FLUSH_MIN_INTERVAL_MS = 1_000;
+
+/**
  * Aggregates metric samples across invocations of one Lambda environment, in buckets of the minute each
  * sample was taken, and writes each bucket as EMF documents (one per dimension set, with value arrays)
  * stamped with that minute. At 100 requests/s a document per invocation would cost about 300 log bytes per
@@ -30,17 +37,31 @@ const MINUTE_MS = 60_000;
  * environment is at most one minute behind and an idle one publishes its last minute at its next invocation
  * or at shutdown (`flush()` from the SIGTERM hook), still stamped with the minute it happened.
  * `flushIntervalMs` is the bucket width, at most a minute; 0 publishes everything at every `flushIfDue()`.
+ *
+ * `flushForError()` (a 5xx) publishes everything at once, the 5xx count with the request counts of its
+ * minute, unless everything was published less than `errorFlushMinIntervalMs` ago: then the first
+ * `flushIfDue()` after that interval does it.
  */
 export class MetricAggregator {
   readonly #metrics: Metrics;
   readonly #bucketMs: number;
   readonly #now: () => number;
+  readonly #errorFlushMinIntervalMs: number;
   /** By the start of the bucket's interval (epoch milliseconds), oldest first. */
   readonly #buckets = new Map<number, Bucket>();
+  #lastFullFlushAt = Number.NEGATIVE_INFINITY;
+  #errorPending = false;
 
-  constructor(metrics: Metrics, options: { flushIntervalMs: number; now?: () => number }) {
+  constructor(
+    metrics: Metrics,
+    options: { flushIntervalMs: number; errorFlushMinIntervalMs?: number; now?: () => number },
+  ) {
     this.#metrics = metrics;
     this.#bucketMs = Math.min(Math.max(0, options.flushIntervalMs), MINUTE_MS);
+    this.#errorFlushMinIntervalMs = Math.max(
+      0,
+      options.errorFlushMinIntervalMs ?? ERROR_FLUSH_MIN_INTERVAL_MS,
+    );
     this.#now = options.now ?? (() => Date.now());
   }
 
@@ -78,15 +99,31 @@ export class MetricAggregator {
     return pending;
   }
 
-  /** Publishes every bucket whose interval has closed; the open one keeps collecting. */
+  /** After a 5xx: everything now, or at the first `flushIfDue()` once the minimum interval has passed. */
+  flushForError(): void {
+    this.#errorPending = true;
+    if (this.#errorFlushDue()) this.flush();
+  }
+
+  /** Publishes every bucket whose interval has closed (all of them when a 5xx waits); the open one keeps collecting. */
   flushIfDue(): void {
+    if (this.#errorPending && this.#errorFlushDue()) {
+      this.flush();
+      return;
+    }
     const open = this.#bucketMs === 0 ? Number.POSITIVE_INFINITY : this.#bucketStart(this.#now());
     for (const start of [...this.#buckets.keys()]) if (start < open) this.#publishBucket(start);
   }
 
   /** Publishes every bucket, the open one included: on a 5xx and at shutdown. */
   flush(): void {
+    this.#errorPending = false;
+    this.#lastFullFlushAt = this.#now();
     for (const start of [...this.#buckets.keys()]) this.#publishBucket(start);
+  }
+
+  #errorFlushDue(): boolean {
+    return this.#now() - this.#lastFullFlushAt >= this.#errorFlushMinIntervalMs;
   }
 
   #bucketStart(time: number): number {

@@ -71,13 +71,16 @@ export function tracesSampleRate(): number | undefined {
   return Number.isFinite(rate) && rate >= 0 && rate <= 1 ? rate : undefined;
 }
 
-/** Sends the error to Sentry with the request's context and waits (bounded) until it has been delivered. */
-export async function reportError(error: unknown, context: ErrorContext): Promise<void> {
+/**
+ * Sends the error to Sentry with the request's context and waits (bounded) until it has been delivered.
+ * Returns Sentry's event id once delivered; undefined without a DSN or when delivery failed or timed out.
+ */
+export async function reportError(error: unknown, context: ErrorContext): Promise<string | undefined> {
   const loading = startSentry();
-  if (!loading) return;
+  if (!loading) return undefined;
   try {
     const module = await loading;
-    module.captureException(error, {
+    const eventId = module.captureException(error, {
       tags: {
         route: context.route,
         method: context.method,
@@ -87,9 +90,11 @@ export async function reportError(error: unknown, context: ErrorContext): Promis
       },
       contexts: { request: { route: context.route, method: context.method, request_id: context.requestId } },
     });
-    await module.flush(SENTRY_FLUSH_TIMEOUT_MS);
+    const delivered = await module.flush(SENTRY_FLUSH_TIMEOUT_MS);
+    return delivered ? eventId : undefined;
   } catch (reportingError) {
     logger.error('Could not report the error to Sentry', { reportingError });
+    return undefined;
   }
 }
 

@@ -13,8 +13,10 @@ export interface Assumptions {
   metricsScrapesPerMinute: number;
   /** Alert and alarm notifications published to SNS per day. */
   alertsPerDay: number;
-  /** Warm environments of the API function (each reads its secrets every 5 minutes). */
+  /** Warm environments of the API function (each reads its secrets every 5 minutes; its 5xx publish apart). */
   warmEnvironments: number;
+  /** Share of hours in which a rare metric (a dead letter, a 503, a scheduled function's cold start) gets data. */
+  rareMetricHourShare: number;
 }
 
 export const DEFAULT_ASSUMPTIONS: Assumptions = {
@@ -27,6 +29,7 @@ export const DEFAULT_ASSUMPTIONS: Assumptions = {
   metricsScrapesPerMinute: 0,
   alertsPerDay: 20,
   warmEnvironments: 5,
+  rareMetricHourShare: 0.05,
 };
 
 /** Per function (lambdas/<dir>): billed duration and log bytes per invocation, for the monitoring functions. */

@@ -5,9 +5,14 @@ export interface Measured {
   source: string;
   /** Log bytes a 2xx API request prints (EMF included), with a Sentry DSN set. */
   successBytes: number;
-  /** Log bytes a 5xx prints (the error line with its stack, and the metrics flushed at once). */
+  /** Log bytes a 5xx prints (its error line, and the metrics published at once). */
   serverErrorBytes: number;
-  /** Log bytes per request of the measured mix, and its share of 5xx: used when the error rate matches. */
+  /** The EMF part of serverErrorBytes: what is left is the error line. */
+  serverErrorEmfBytes: number;
+  /**
+   * Log bytes per request of the measured mix (every 5xx publishing at once), and its share of 5xx: the
+   * extra EMF a publication at a 5xx costs, when the minute's other series go with it, comes from there.
+   */
   mixBytes?: number;
   mixErrorShare?: number;
   /** withObservability's median warm overhead on success with a DSN, ms. */
@@ -22,6 +27,7 @@ export const FALLBACK: Measured = {
   source: 'fallback (bench/results.json absent: figures of docs/performance-and-cost.md)',
   successBytes: 20.3,
   serverErrorBytes: 1_602,
+  serverErrorEmfBytes: 427,
   mixBytes: 133.4,
   mixErrorShare: 0.05,
   warmOverheadMs: 0.01,
@@ -32,6 +38,7 @@ interface LogBytesRow {
   scenario: string;
   sentryDsn: boolean;
   bytesPerRequest: number;
+  emfBytesPerRequest: number;
   errorShare?: number;
 }
 
@@ -55,6 +62,7 @@ export function readMeasured(file: string): Measured {
     source: `${file} (${results.generatedAt ?? 'undated'})`,
     successBytes: success.bytesPerRequest,
     serverErrorBytes: serverError.bytesPerRequest,
+    serverErrorEmfBytes: serverError.emfBytesPerRequest,
     mixBytes: row('mix')?.bytesPerRequest,
     mixErrorShare: results.mixErrorShare,
     warmOverheadMs: Math.max(0, warm?.success.overheadMedianMs ?? FALLBACK.warmOverheadMs),

@@ -13,6 +13,11 @@ export interface MetricFamily {
   name: string;
   /** Dimension combinations (besides `service`). */
   combinations: number;
+  /**
+   * Of those, combinations that only see data in a rare hour (a health check's 503, a dead letter, a retry, a
+   * cold start of a scheduled function): CloudWatch prorates a custom metric by the hours it receives data.
+   */
+  rareCombinations?: number;
   source: string;
 }
 
@@ -21,6 +26,12 @@ export const STATUS_CODES: Record<string, string[]> = {
   api: ['200', '400', '500'],
   health: ['200', '503'],
 };
+
+/** Status codes that only a failure produces, rare enough that most hours see none (health's 503). */
+export const RARE_STATUS_CODES = ['503'];
+
+/** Functions run by a schedule keep their environment for hours: a cold start is a rare hour's event. */
+export const RARELY_COLD_FUNCTIONS = ['health', 'alert-evaluator'];
 
 /** Routes whose status codes differ from their function's: the test error only ever answers 500. */
 export const ROUTE_STATUS_CODES: Record<string, string[]> = {
@@ -44,7 +55,21 @@ export const NOTIFIER_OUTCOMES = [
   'dead_lettered:unprocessable',
   'unqueued:any',
 ];
+/** Of those, the outcomes only a failure or an unknown message produces. */
+export const RARE_NOTIFIER_OUTCOMES = NOTIFIER_OUTCOMES.filter(
+  (outcome) => !['delivered:alert', 'delivered:alarm'].includes(outcome),
+);
 export const NOTIFIER_RETRY_CAUSES = ['rate_limited', 'server_error', 'timeout', 'network_error'];
+
+/** lambdas/alert-evaluator/handler.ts recordRun: the run's own health, no dimension besides `service`. */
+export const EVALUATOR_METRICS = [
+  'alert_evaluation_runs',
+  'alert_evaluation_duration_seconds',
+  'alert_rules_evaluated',
+  'alert_rules_firing',
+  'alert_rules_in_error',
+  'alert_notifications_failed',
+];
 
 /** The query types passed to `Database.query(type, ...)` anywhere under `lambdas/`. */
 export function queryTypesInCode(lambdasDir: string): string[] {
@@ -67,19 +92,35 @@ export function queryTypesInCode(lambdasDir: string): string[] {
 export function customMetricFamilies(inventory: StackInventory, queryTypes: string[]): MetricFamily[] {
   const dirOf = new Map(inventory.functions.map((fn) => [fn.logicalId, fn.functionDir]));
   const dirs = new Set(inventory.functions.map((fn) => fn.functionDir));
-  const requestCombinations = inventory.routes.reduce((sum, route) => {
-    const routeKey = `${route.method} ${route.path}`;
+  const statusCodesOf = (route: (typeof inventory.routes)[number]) => {
     const dir = route.functionId ? (dirOf.get(route.functionId) ?? '') : '';
-    return sum + (ROUTE_STATUS_CODES[routeKey] ?? STATUS_CODES[dir] ?? ['200', '500']).length;
-  }, 0);
+    return ROUTE_STATUS_CODES[`${route.method} ${route.path}`] ?? STATUS_CODES[dir] ?? ['200', '500'];
+  };
+  const requestCombinations = inventory.routes.reduce((sum, route) => sum + statusCodesOf(route).length, 0);
+  const rareRequestCombinations = inventory.routes.reduce(
+    (sum, route) => sum + statusCodesOf(route).filter((code) => RARE_STATUS_CODES.includes(code)).length,
+    0,
+  );
   const families: MetricFamily[] = [
-    { name: 'http_requests_total', combinations: requestCombinations, source: 'routes × status codes' },
+    {
+      name: 'http_requests_total',
+      combinations: requestCombinations,
+      rareCombinations: rareRequestCombinations,
+      source: 'routes × status codes',
+    },
     {
       name: 'http_request_duration_seconds',
       combinations: requestCombinations,
+      rareCombinations: rareRequestCombinations,
       source: 'routes × status codes',
     },
-    { name: 'ColdStart', combinations: inventory.functions.length, source: 'one per function' },
+    {
+      name: 'ColdStart',
+      combinations: inventory.functions.length,
+      rareCombinations: inventory.functions.filter((fn) => RARELY_COLD_FUNCTIONS.includes(fn.functionDir))
+        .length,
+      source: 'one per function',
+    },
   ];
   if (queryTypes.length > 0) {
     families.push(
@@ -98,9 +139,22 @@ export function customMetricFamilies(inventory: StackInventory, queryTypes: stri
   }
   if (dirs.has('slack-notifier')) {
     families.push(
-      { name: 'slack_notifications_total', combinations: NOTIFIER_OUTCOMES.length, source: 'outcome × kind' },
-      { name: 'slack_delivery_retries_total', combinations: NOTIFIER_RETRY_CAUSES.length, source: 'cause' },
+      {
+        name: 'slack_notifications_total',
+        combinations: NOTIFIER_OUTCOMES.length,
+        rareCombinations: RARE_NOTIFIER_OUTCOMES.length,
+        source: 'outcome × kind',
+      },
+      {
+        name: 'slack_delivery_retries_total',
+        combinations: NOTIFIER_RETRY_CAUSES.length,
+        rareCombinations: NOTIFIER_RETRY_CAUSES.length,
+        source: 'cause',
+      },
     );
+  }
+  if (dirs.has('alert-evaluator')) {
+    for (const name of EVALUATOR_METRICS) families.push({ name, combinations: 1, source: 'no dimension' });
   }
   return families;
 }

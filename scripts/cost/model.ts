@@ -1,3 +1,4 @@
+import { ERROR_FLUSH_MIN_INTERVAL_MS } from '../../lambdas/shared/metric-aggregator';
 import {
   APPLICATION_FUNCTIONS,
   type Assumptions,
@@ -83,12 +84,60 @@ export function invocationsPerMonth(input: CostInput, fn: FunctionInfo): number 
   }
 }
 
-/** Log bytes per API request: the measured mix when the error rate matches it, else a blend of 2xx and 5xx. */
-export function apiLogBytesPerRequest(measured: Measured, errorRate: number): number {
-  if (measured.mixBytes !== undefined && measured.mixErrorShare !== undefined) {
-    if (Math.abs(measured.mixErrorShare - errorRate) < 1e-9) return measured.mixBytes;
-  }
-  return measured.successBytes * (1 - errorRate) + measured.serverErrorBytes * errorRate;
+/** The 5xx of one warm environment arrive as a Poisson process of this many per second. */
+export function serverErrorsPerSecondPerEnvironment(a: Assumptions): number {
+  return (a.requestsPerSecond * a.errorRate) / Math.max(1, a.warmEnvironments);
+}
+
+/**
+ * Publications at a 5xx per second in one environment (lambdas/shared/metric-aggregator.ts): one at a 5xx,
+ * then none for `minIntervalSeconds`; a 5xx within that time waits for the first invocation after it, which
+ * at the API's traffic is at its end. With λ 5xx a second that is one publication every
+ * T + P(no 5xx within T) / λ seconds: 1 / (T + e^(-λT) / λ), λ itself when T is 0.
+ */
+export function errorPublicationsPerSecond(errorsPerSecond: number, minIntervalSeconds: number): number {
+  if (errorsPerSecond <= 0) return 0;
+  return 1 / (minIntervalSeconds + Math.exp(-errorsPerSecond * minIntervalSeconds) / errorsPerSecond);
+}
+
+/** What the benchmark measured, split into what a 2xx, a 5xx's error line and a publication at a 5xx print. */
+export function apiLogParts(measured: Measured): {
+  success: number;
+  errorLine: number;
+  publication: number;
+} {
+  const errorLine = Math.max(0, measured.serverErrorBytes - measured.serverErrorEmfBytes);
+  // The mix publishes at every 5xx: what it prints beyond its 2xx and error lines is the publications.
+  const share = measured.mixErrorShare ?? 0;
+  const publication =
+    measured.mixBytes !== undefined && share > 0
+      ? (measured.mixBytes - (1 - share) * measured.successBytes - share * errorLine) / share
+      : measured.serverErrorEmfBytes;
+  return { success: measured.successBytes, errorLine, publication: Math.max(0, publication) };
+}
+
+/**
+ * Log bytes per API request: the 2xx and 5xx lines by the error rate, plus the EMF publications the 5xx
+ * cause, at most one a second per environment.
+ */
+export function apiLogBytesPerRequest(
+  measured: Measured,
+  a: Assumptions,
+  minIntervalSeconds = ERROR_FLUSH_MIN_INTERVAL_MS / 1_000,
+): number {
+  const parts = apiLogParts(measured);
+  const environments = Math.max(1, a.warmEnvironments);
+  const publicationsPerRequest =
+    a.requestsPerSecond > 0
+      ? (errorPublicationsPerSecond(serverErrorsPerSecondPerEnvironment(a), minIntervalSeconds) *
+          environments) /
+        a.requestsPerSecond
+      : 0;
+  return (
+    parts.success * (1 - a.errorRate) +
+    parts.errorLine * a.errorRate +
+    parts.publication * publicationsPerRequest
+  );
 }
 
 export function monthlyCost(input: CostInput): LineItem[] {
@@ -106,7 +155,7 @@ export function monthlyCost(input: CostInput): LineItem[] {
   for (const { fn, invocations } of functions) {
     const perInvocation =
       fn.functionDir === 'api'
-        ? apiLogBytesPerRequest(measured, a.errorRate)
+        ? apiLogBytesPerRequest(measured, a)
         : (FUNCTION_PROFILES[fn.functionDir] ?? DEFAULT_PROFILE).logBytes;
     const platform = ['WARN', 'ERROR', 'FATAL'].includes(fn.systemLogLevel)
       ? 0
@@ -143,11 +192,14 @@ export function monthlyCost(input: CostInput): LineItem[] {
   }
 
   const customMetrics = input.metricFamilies.reduce((sum, family) => sum + family.combinations, 0);
+  const rareMetrics = input.metricFamilies.reduce((sum, family) => sum + (family.rareCombinations ?? 0), 0);
+  // CloudWatch prorates a custom metric by the hours in which it receives data.
+  const billedMetrics = customMetrics - rareMetrics + rareMetrics * a.rareMetricHourShare;
   add(
     'CloudWatch metrics',
-    'custom metrics (EMF)',
+    `custom metrics (EMF), ${rareMetrics} of them with data in ${(a.rareMetricHourShare * 100).toFixed(0)}% of hours`,
     `${customMetrics} metrics`,
-    customMetrics * p.cloudwatchMetrics.customMetricPerMonth,
+    billedMetrics * p.cloudwatchMetrics.customMetricPerMonth,
   );
 
   const standardAlarmMetrics = inventory.alarms

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,12 +8,15 @@ import { readSizeBudgets, sizeBudgetProblems } from '../../bench/size-budget';
 describe('size budget of the function bundles', () => {
   let outDir: string;
   const sizes: Record<string, number> = {};
+  const outfiles: Record<string, string> = {};
 
   beforeAll(async () => {
     // Prepare: every function bundled as ObservedFunction bundles it (lib/bundling.ts), into a temp dir.
     outDir = mkdtempSync(path.join(os.tmpdir(), 'signupflow-size-'));
     for (const name of functionDirs()) {
-      sizes[name] = (await bundle(name, handlerEntry(name), outDir)).minifiedBytes;
+      const result = await bundle(name, handlerEntry(name), outDir);
+      sizes[name] = result.minifiedBytes;
+      outfiles[name] = result.outfile;
     }
     for (const { name, entry } of sideBundleEntries()) {
       sizes[name] = (await bundle(name.replace(':', '-'), entry, outDir)).minifiedBytes;
@@ -35,6 +38,18 @@ describe('size budget of the function bundles', () => {
     const problems = sizeBudgetProblems(sizes, readSizeBudgets());
     // Assess
     expect(problems).toEqual([]);
+  });
+
+  it('leaves the X-Ray SDK out of every function bundle: it is the tracer side bundle, loaded when sampled', () => {
+    // Assess: the SDK reads AWS_XRAY_CONTEXT_MISSING when it is evaluated; no handler bundle contains it.
+    expect(Object.keys(outfiles).length).toBeGreaterThanOrEqual(4);
+    for (const [name, file] of Object.entries(outfiles)) {
+      expect({ name, xray: readFileSync(file, 'utf8').includes('AWS_XRAY_CONTEXT_MISSING') }).toEqual({
+        name,
+        xray: false,
+      });
+    }
+    expect(sizes['side:tracer']).toBeGreaterThan(50_000);
   });
 
   it('fails a bundle that outgrows its budget', () => {

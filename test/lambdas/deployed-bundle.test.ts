@@ -71,4 +71,33 @@ describe('the deployed API bundle', () => {
       }),
     ]);
   });
+
+  it('keeps the X-Ray SDK in its side bundle and loads it for a sampled invocation', async () => {
+    // Prepare
+    const handlerCode = readFileSync(path.join(taskRoot, 'index.mjs'), 'utf8');
+    const invoke = [
+      `const { handler } = await import(${JSON.stringify(pathToFileURL(path.join(taskRoot, 'index.mjs')).href)});`,
+      `const response = await handler(${JSON.stringify(httpApiEvent('GET /api/events', { query: { limit: 'many' } }))}, ${JSON.stringify(lambdaContext())});`,
+      `process.stdout.write('\\n@@response ' + JSON.stringify(response) + '\\n');`,
+    ].join('\n');
+
+    // Act
+    const { stdout, stderr } = await run(process.execPath, ['--input-type=module', '-e', invoke], {
+      cwd: taskRoot,
+      env: {
+        PATH: process.env.PATH,
+        LAMBDA_TASK_ROOT: taskRoot,
+        _X_AMZN_TRACE_ID: 'Root=1-67891233-abcdef012345678912345678;Parent=463ac35c9f6413ad;Sampled=1',
+        POWERTOOLS_SERVICE_NAME: 'signupflow',
+        POWERTOOLS_METRICS_NAMESPACE: 'SignUpFlow/test',
+      },
+    });
+
+    // Assess: the handler's bundle has no X-Ray SDK; the side bundle loaded and the request was answered.
+    expect(handlerCode).not.toContain('AWS_XRAY_CONTEXT_MISSING');
+    expect(readFileSync(path.join(taskRoot, 'tracer.mjs'), 'utf8')).toContain('AWS_XRAY_CONTEXT_MISSING');
+    const line = stdout.split('\n').find((candidate) => candidate.startsWith('@@response '));
+    expect(JSON.parse(line?.slice('@@response '.length) ?? '{}')).toMatchObject({ statusCode: 400 });
+    expect(`${stdout}${stderr}`).not.toContain('could not be loaded');
+  });
 });

@@ -74,6 +74,21 @@ describe('SignUpFlowApi 5xx rate alarm', () => {
     });
   });
 
+  it('keeps the access logs in an encrypted Infrequent Access log group, and the function logs (EMF) in Standard', () => {
+    // Assess: EMF extraction and metric filters work only on Standard log groups.
+    const [stage] = Object.values(template.findResources('AWS::ApiGatewayV2::Stage')) as [Resource];
+    const destination = (stage.Properties.AccessLogSettings as { DestinationArn: { 'Fn::GetAtt': string[] } })
+      .DestinationArn['Fn::GetAtt'][0] as string;
+    const groups = template.findResources('AWS::Logs::LogGroup') as Record<string, Resource>;
+    expect(groups[destination]?.Properties).toMatchObject({
+      LogGroupClass: 'INFREQUENT_ACCESS',
+      KmsKeyId: expect.anything(),
+    });
+    const others = Object.entries(groups).filter(([id]) => id !== destination);
+    expect(others.length).toBeGreaterThan(0);
+    for (const [, group] of others) expect(group.Properties.LogGroupClass).toBeUndefined();
+  });
+
   it('says what it covers and where the runbook is', () => {
     const description = String(alarm().AlarmDescription);
     for (const covered of ['application errors', 'Lambda timeouts and crashes', 'integration failures']) {

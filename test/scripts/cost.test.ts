@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { accessLogBytesOf, findTemplate, parseAssumptions } from '../../scripts/cost';
+import { accessLogBytesOf, findTemplate, parseAssumptions, sensitivityTable } from '../../scripts/cost';
 import { DEFAULT_ASSUMPTIONS, SECONDS_PER_MONTH } from '../../scripts/cost/assumptions';
 import type { Measured } from '../../scripts/cost/measured';
 import { customMetricFamilies } from '../../scripts/cost/metric-catalog';
 import {
   apiLogBytesPerRequest,
+  apiLogParts,
   type CostInput,
+  errorPublicationsPerSecond,
   monthlyCost,
   type Prices,
   total,
@@ -79,6 +81,7 @@ const MEASURED: Measured = {
   source: 'test',
   successBytes: 100,
   serverErrorBytes: 1_100,
+  serverErrorEmfBytes: 400,
   warmOverheadMs: 0.5,
 };
 const GB = 1024 ** 3;
@@ -124,11 +127,22 @@ describe('the cost model', () => {
   });
 
   it('prices log ingestion and storage from the measured bytes, the class and the retention', () => {
+    // Prepare: one warm environment and no publication limit, so that every 5xx publishes its own 400 B.
+    const assumptions = {
+      ...DEFAULT_ASSUMPTIONS,
+      requestsPerSecond: 10,
+      errorRate: 0.1,
+      alertRules: 5,
+      warmEnvironments: 1,
+    };
     // Act
-    const items = costOf();
-    // Assess: 10 req/s for a month; 90% × 100 B + 10% × 1,100 B = 200 B per request.
+    const items = costOf({ assumptions });
+    // Assess: 90% × 100 B + 10% × (700 B error line + 400 B EMF × publications per request).
     const requests = 10 * SECONDS_PER_MONTH;
-    const apiGb = (requests * 200) / GB;
+    const perRequest = apiLogBytesPerRequest(MEASURED, assumptions);
+    const published = errorPublicationsPerSecond(1, 1) / 10;
+    expect(perRequest).toBeCloseTo(90 + 70 + 400 * published, 9);
+    const apiGb = (requests * perRequest) / GB;
     expect(line(items, /ingestion: logs of api/).monthlyUsd).toBeCloseTo(apiGb * 0.5, 6);
     // Stored: 30 days of the daily volume, compressed to 15%.
     expect(line(items, /storage: logs of api/).monthlyUsd).toBeCloseTo(
@@ -140,6 +154,56 @@ describe('the cost model', () => {
       ((requests * 50) / GB) * 0.25,
       6,
     );
+  });
+
+  it('prices a Standard access log group at the full ingestion price', () => {
+    // Prepare
+    const standard = structuredClone(TEMPLATE);
+    const accessLogs: Record<string, unknown> = standard.Resources?.AccessLogs?.Properties ?? {};
+    delete accessLogs.LogGroupClass;
+    const inventory = readInventory(standard);
+    // Act
+    const items = costOf({ inventory, metricFamilies: customMetricFamilies(inventory, ['select']) });
+    // Assess
+    expect(line(items, /ingestion: API access logs/).monthlyUsd).toBeCloseTo(
+      ((10 * SECONDS_PER_MONTH * 50) / GB) * 0.5,
+      6,
+    );
+  });
+
+  it('publishes at a 5xx at most once a second per environment, a held 5xx going at the end of that second', () => {
+    // Act + Assess: without a limit every 5xx publishes; with 1 s, λ = 1/s gives 1 / (1 + e^-1) a second.
+    expect(errorPublicationsPerSecond(1, 0)).toBe(1);
+    expect(errorPublicationsPerSecond(1, 1)).toBeCloseTo(1 / (1 + Math.exp(-1)), 9);
+    expect(errorPublicationsPerSecond(100, 1)).toBeCloseTo(1, 6);
+    expect(errorPublicationsPerSecond(0.001, 1)).toBeCloseTo(0.001, 5);
+    expect(errorPublicationsPerSecond(0, 1)).toBe(0);
+    // At the quick start's traffic (100 req/s, 5% 5xx, 5 environments) the limit saves a quarter of them.
+    const a = { ...DEFAULT_ASSUMPTIONS };
+    const limited = apiLogBytesPerRequest(MEASURED, a, 1);
+    const unlimited = apiLogBytesPerRequest(MEASURED, a, 0);
+    expect(unlimited - limited).toBeCloseTo(400 * ((5 * (1 - 1 / (1 + Math.exp(-1)))) / 100), 9);
+  });
+
+  it("splits the benchmark's figures into a 2xx, a 5xx's error line and a publication at a 5xx", () => {
+    // Prepare: the mix publishes at every 5xx; each publication took 1,000 B with the minute's other series.
+    const measured = { ...MEASURED, mixBytes: 0.95 * 100 + 0.05 * (700 + 1_000), mixErrorShare: 0.05 };
+    // Act
+    const parts = apiLogParts(measured);
+    // Assess
+    expect(parts.success).toBe(100);
+    expect(parts.errorLine).toBe(700);
+    expect(parts.publication).toBeCloseTo(1_000, 6);
+  });
+
+  it('prices a shorter error line for what it is: its bytes at the error rate', () => {
+    // Prepare: the same 5xx with a 300 B error line instead of 700 B.
+    const a = { ...DEFAULT_ASSUMPTIONS, errorRate: 0.05 };
+    const brief = { ...MEASURED, serverErrorBytes: 700 };
+    // Act
+    const saved = apiLogBytesPerRequest(MEASURED, a) - apiLogBytesPerRequest(brief, a);
+    // Assess
+    expect(saved).toBeCloseTo(0.05 * 400, 9);
   });
 
   it('counts custom metrics from routes × status codes, query types and cold starts', () => {
@@ -199,12 +263,29 @@ describe('the cost model', () => {
     expect(total(items)).toBeGreaterThan(0);
   });
 
-  it('uses the measured mix only when its error share is the one assumed', () => {
-    // Prepare
-    const measured = { ...MEASURED, mixBytes: 170, mixErrorShare: 0.05 };
-    // Act + Assess
-    expect(apiLogBytesPerRequest(measured, 0.05)).toBe(170);
-    expect(apiLogBytesPerRequest(measured, 0.1)).toBeCloseTo(200, 9);
+  it('bills a rare metric only for the hours it gets data', () => {
+    // Prepare: the notifier's family of 9 outcomes, 7 of them failures.
+    const inventory = readInventory(TEMPLATE);
+    const families = [
+      { name: 'slack_notifications_total', combinations: 9, rareCombinations: 7, source: 'test' },
+    ];
+    // Act
+    const items = costOf({ inventory, metricFamilies: families });
+    // Assess: 2 metrics all month, 7 in 5% of hours.
+    expect(line(items, /custom metrics/).monthlyUsd).toBeCloseTo((2 + 7 * 0.05) * 0.3, 9);
+  });
+
+  it('prints totals by error rate and rules', () => {
+    // Act
+    const printed = sensitivityTable(({ errorRate = 0, alertRules = 0 }) => errorRate * 1_000 + alertRules);
+    // Assess
+    expect(printed.split('\n')).toEqual([
+      expect.stringMatching(/^5xx share\s+10 rules\s+100 rules$/),
+      expect.stringMatching(/^-+/),
+      expect.stringMatching(/^0\.1%\s+\$11\.00\s+\$101\.00$/),
+      expect.stringMatching(/^1\.0%\s+\$20\.00\s+\$110\.00$/),
+      expect.stringMatching(/^5\.0%\s+\$60\.00\s+\$150\.00$/),
+    ]);
   });
 
   it('estimates the access log line from the format in the template', () => {

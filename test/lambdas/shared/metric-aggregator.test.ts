@@ -162,6 +162,45 @@ describe('MetricAggregator', () => {
     }
   });
 
+  it('publishes at a 5xx at most once a second, and a 5xx held back at the first invocation after that second', () => {
+    // Prepare
+    output = captureOutput();
+    vi.setSystemTime(at('10:00:05'));
+    const metrics = aggregator();
+    const serverError = { ...ok, status_code: '500' };
+    const published = () =>
+      output.emf().map((document) => [document.status_code, document.http_requests_total]);
+
+    // Act: a 5xx publishes at once; a second one 400 ms later waits; a 2xx at 10:00:06.2 takes both along.
+    metrics.count('http_requests_total', ok);
+    metrics.count('http_requests_total', serverError);
+    metrics.flushForError();
+    const afterTheFirst = published();
+    vi.setSystemTime(at('10:00:05.400'));
+    metrics.count('http_requests_total', ok);
+    metrics.count('http_requests_total', serverError);
+    metrics.flushForError();
+    metrics.flushIfDue();
+    const afterTheSecond = published();
+    vi.setSystemTime(at('10:00:06.200'));
+    metrics.count('http_requests_total', ok);
+    metrics.flushIfDue();
+
+    // Assess: the 5xx and the 2xx counts of the minute travel together each time.
+    expect(afterTheFirst).toEqual([
+      ['200', 1],
+      ['500', 1],
+    ]);
+    expect(afterTheSecond).toEqual(afterTheFirst);
+    expect(published()).toEqual([
+      ['200', 1],
+      ['500', 1],
+      ['200', 2],
+      ['500', 1],
+    ]);
+    expect(metrics.pendingSeries).toBe(0);
+  });
+
   it('writes nothing when nothing was recorded', () => {
     output = captureOutput();
 

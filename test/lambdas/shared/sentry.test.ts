@@ -103,32 +103,66 @@ describe('errors reported to Sentry', () => {
     expect(sentryServer.envelopes).toEqual([]);
   });
 
-  it('keeps the log line short when Sentry has the whole stack', async () => {
-    // Prepare
-    vi.stubEnv('SENTRY_DSN', sentryServer.dsn);
-    const output = captureOutput();
-    const deep = shared.withObservability(async () => {
+  const deepError = () =>
+    shared.withObservability(async () => {
       const recurse = (depth: number): never => {
         if (depth === 0) throw new RangeError('too deep');
         return recurse(depth - 1);
       };
       return recurse(20);
     });
+  const errorLineOf = (output: ReturnType<typeof captureOutput>) =>
+    output
+      .text()
+      .split('\n')
+      .find((line) => line.includes('"Unhandled error"')) ?? '';
+
+  it('logs a line of a few hundred bytes with the Sentry event id when Sentry has the whole stack', async () => {
+    // Prepare
+    vi.stubEnv('SENTRY_DSN', sentryServer.dsn);
+    const output = captureOutput();
 
     // Act
-    await deep(httpApiEvent('GET /api/deep'), lambdaContext());
+    await deepError()(httpApiEvent('GET /api/deep'), lambdaContext());
+    output.restore();
+
+    // Assess: the line names the event Sentry received, and the stack is only in Sentry.
+    const line = errorLineOf(output);
+    const record = JSON.parse(line) as Record<string, unknown> & {
+      sentry_event_id: string;
+      error: Record<string, string>;
+    };
+    const [reported] = sentryServer.events() as {
+      event_id: string;
+      exception: { values: { stacktrace: { frames: unknown[] } }[] };
+    }[];
+    expect(record.sentry_event_id).toBe(reported?.event_id);
+    expect(record).toMatchObject({
+      level: 'ERROR',
+      correlation_id: expect.any(String),
+      function_request_id: expect.any(String),
+    });
+    expect(record).not.toHaveProperty('function_arn');
+    expect(record.error).toMatchObject({ name: 'RangeError', message: 'too deep' });
+    expect(record.error.location).toMatch(/sentry\.test\.ts:\d+/);
+    expect(record.error.stack).toBeUndefined();
+    expect(Buffer.byteLength(line)).toBeLessThan(450);
+    expect(reported?.exception.values[0]?.stacktrace.frames.length).toBeGreaterThan(5);
+  });
+
+  it('logs the whole stack when Sentry is not configured: the log line is then the only record', async () => {
+    // Prepare
+    vi.stubEnv('SENTRY_DSN', '');
+    const output = captureOutput();
+
+    // Act
+    await deepError()(httpApiEvent('GET /api/deep'), lambdaContext());
     output.restore();
 
     // Assess
-    const line = output.records().find((record) => record.message === 'Unhandled error') as {
-      error: { name: string; message: string; stack: string };
-    };
-    expect(line.error).toMatchObject({ name: 'RangeError', message: 'too deep' });
-    expect(line.error.stack.split('\n')).toHaveLength(6);
-    const [reported] = sentryServer.events() as {
-      exception: { values: { stacktrace: { frames: unknown[] } }[] };
-    }[];
-    expect(reported?.exception.values[0]?.stacktrace.frames.length).toBeGreaterThan(5);
+    const record = JSON.parse(errorLineOf(output)) as { sentry_event_id?: string; error: { stack: string } };
+    expect(record.sentry_event_id).toBeUndefined();
+    expect(record.error.stack.split('\n')).toHaveLength(Error.stackTraceLimit + 1);
   });
 
   it('with tracing on, sends the invocation as a transaction with secrets scrubbed from span names', async () => {
@@ -177,8 +211,13 @@ describe('errors reported to Sentry', () => {
 
     // Assess: the fields arrive, without their secrets.
     expect(response).toMatchObject({ statusCode: 200 });
+    // The invocation's transaction: with tracing on, the stand-in's own requests (same process) are
+    // transactions too, and they may arrive first.
     const [transaction] = sentryServer.envelopes.flatMap((envelope) =>
-      envelope.items.filter((item) => item.header.type === 'transaction').map((item) => item.payload),
+      envelope.items
+        .filter((item) => item.header.type === 'transaction')
+        .map((item) => item.payload as { contexts?: { trace?: { op?: string } } })
+        .filter((payload) => payload.contexts?.trace?.op === 'function.aws.lambda'),
     );
     expect(transaction).toMatchObject({
       tags: expect.objectContaining({ destination: expect.any(String) }),
