@@ -27,6 +27,7 @@ const FLAGS: Record<keyof Assumptions, string> = {
   alertsPerDay: 'alerts-per-day',
   warmEnvironments: 'warm-environments',
   rareMetricHourShare: 'rare-metric-hour-share',
+  metricsExportEveryMinutes: 'metrics-export-every-minutes',
 };
 
 function usage(): string {

@@ -9,7 +9,7 @@ export interface Assumptions {
   evaluationIntervalSeconds: number;
   /** External uptime checks of /health through the API, besides the stack's own schedule. */
   healthChecksPerMinute: number;
-  /** Prometheus scrapes of /metrics per minute, each requesting every custom metric once. */
+  /** Prometheus scrapes of /metrics per minute: Lambda invocations of the exporter (it calls no CloudWatch API). */
   metricsScrapesPerMinute: number;
   /** Alert and alarm notifications published to SNS per day. */
   alertsPerDay: number;
@@ -17,6 +17,8 @@ export interface Assumptions {
   warmEnvironments: number;
   /** Share of hours in which a rare metric (a dead letter, a 503, a scheduled function's cold start) gets data. */
   rareMetricHourShare: number;
+  /** The evaluator exports the metrics for /metrics and InfluxDB once every this many minutes (METRICS_EXPORT_EVERY_MINUTES). */
+  metricsExportEveryMinutes: number;
 }
 
 export const DEFAULT_ASSUMPTIONS: Assumptions = {
@@ -30,6 +32,7 @@ export const DEFAULT_ASSUMPTIONS: Assumptions = {
   alertsPerDay: 20,
   warmEnvironments: 5,
   rareMetricHourShare: 0.05,
+  metricsExportEveryMinutes: 2,
 };
 
 /** Per function (lambdas/<dir>): billed duration and log bytes per invocation, for the monitoring functions. */

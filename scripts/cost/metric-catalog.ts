@@ -18,6 +18,8 @@ export interface MetricFamily {
    * cold start of a scheduled function): CloudWatch prorates a custom metric by the hours it receives data.
    */
   rareCombinations?: number;
+  /** Of the request families' combinations, those of 2xx statuses (the export queries their quantiles). */
+  successCombinations?: number;
   source: string;
 }
 
@@ -101,6 +103,10 @@ export function customMetricFamilies(inventory: StackInventory, queryTypes: stri
     (sum, route) => sum + statusCodesOf(route).filter((code) => RARE_STATUS_CODES.includes(code)).length,
     0,
   );
+  const successCombinations = inventory.routes.reduce(
+    (sum, route) => sum + statusCodesOf(route).filter((code) => code.startsWith('2')).length,
+    0,
+  );
   const families: MetricFamily[] = [
     {
       name: 'http_requests_total',
@@ -112,6 +118,7 @@ export function customMetricFamilies(inventory: StackInventory, queryTypes: stri
       name: 'http_request_duration_seconds',
       combinations: requestCombinations,
       rareCombinations: rareRequestCombinations,
+      successCombinations,
       source: 'routes × status codes',
     },
     {

@@ -30,6 +30,8 @@ export interface Prices {
   cloudwatchMetrics: {
     customMetricPerMonth: number;
     getMetricDataPer1000Metrics: number;
+    /** ListMetrics and the other standard API requests. */
+    apiRequestsPer1000: number;
     standardAlarmMetricPerMonth: number;
     highResolutionAlarmMetricPerMonth: number;
     compositeAlarmPerMonth: number;
@@ -82,6 +84,35 @@ export function invocationsPerMonth(input: CostInput, fn: FunctionInfo): number 
     default:
       return scheduled;
   }
+}
+
+/**
+ * Metrics one export requests (lambdas/alert-evaluator/export/export-set.ts): each request and notification
+ * series once, each latency series once (Sum) and its 2xx ones three more times (p50, p90, p99), two health components,
+ * errors, throttles and p99 duration of each function but the evaluator, the dead-letter queue. Series
+ * that only a rare hour sees are listed by ListMetrics (active in the last 3 hours) that share of the time.
+ */
+export function exportBilledMetrics(
+  families: MetricFamily[],
+  functionCount: number,
+  rareShare: number,
+): number {
+  const series = (name: string) => {
+    const family = families.find((candidate) => candidate.name === name);
+    if (!family) return 0;
+    const rare = family.rareCombinations ?? 0;
+    return family.combinations - rare + rare * Math.min(1, rareShare * 3);
+  };
+  return (
+    series('http_requests_total') +
+    series('http_request_duration_seconds') +
+    3 *
+      (families.find((family) => family.name === 'http_request_duration_seconds')?.successCombinations ?? 0) +
+    series('slack_notifications_total') +
+    2 +
+    3 * Math.max(0, functionCount - 1) +
+    1
+  );
 }
 
 /** The 5xx of one warm environment arrive as a Poisson process of this many per second. */
@@ -232,12 +263,23 @@ export function monthlyCost(input: CostInput): LineItem[] {
     `${millions(evaluatorMetricsPerMonth)} metrics`,
     (evaluatorMetricsPerMonth / 1_000) * p.cloudwatchMetrics.getMetricDataPer1000Metrics,
   );
-  const scrapeMetrics = a.metricsScrapesPerMinute * 60 * HOURS_PER_MONTH * customMetrics;
+  const exported = exportBilledMetrics(
+    input.metricFamilies,
+    inventory.functions.length,
+    a.rareMetricHourShare,
+  );
+  const exportsPerMonth = (60 * HOURS_PER_MONTH) / a.metricsExportEveryMinutes;
   add(
     'CloudWatch GetMetricData',
-    `/metrics: ${a.metricsScrapesPerMinute} scrapes a minute × ${customMetrics} metrics`,
-    `${millions(scrapeMetrics)} metrics`,
-    (scrapeMetrics / 1_000) * p.cloudwatchMetrics.getMetricDataPer1000Metrics,
+    `metrics export for /metrics and InfluxDB: ${Math.round(exported)} metrics every ${a.metricsExportEveryMinutes} min`,
+    `${millions(exported * exportsPerMonth)} metrics`,
+    ((exported * exportsPerMonth) / 1_000) * p.cloudwatchMetrics.getMetricDataPer1000Metrics,
+  );
+  add(
+    'CloudWatch API requests',
+    `metrics export: one ListMetrics call every ${a.metricsExportEveryMinutes} min`,
+    `${Math.round(exportsPerMonth)} requests`,
+    (exportsPerMonth / 1_000) * p.cloudwatchMetrics.apiRequestsPer1000,
   );
 
   for (const { fn, invocations } of functions) {

@@ -8,6 +8,7 @@ import {
   apiLogParts,
   type CostInput,
   errorPublicationsPerSecond,
+  exportBilledMetrics,
   monthlyCost,
   type Prices,
   total,
@@ -229,6 +230,20 @@ describe('the cost model', () => {
     expect(line(items, /KMS/).monthlyUsd).toBeCloseTo(1 + ((12 * 730) / 10_000) * 0.03, 6);
     // PassThrough tracing records no traces of its own.
     expect(line(items, /X-Ray/).monthlyUsd).toBe(0);
+  });
+
+  it('prices the metrics export from the series it requests every second minute, and /metrics scrapes not at all', () => {
+    // Act
+    const items = costOf();
+    const exported = exportBilledMetrics(
+      customMetricFamilies(readInventory(TEMPLATE), ['select']),
+      readInventory(TEMPLATE).functions.length,
+      DEFAULT_ASSUMPTIONS.rareMetricHourShare,
+    );
+    // Assess: 21,900 exports a month at $0.01 per 1,000 metrics, and one ListMetrics call each
+    expect(line(items, /metrics export for/).monthlyUsd).toBeCloseTo((exported * 21_900 * 0.01) / 1_000, 6);
+    expect(line(items, /ListMetrics/).monthlyUsd).toBeCloseTo((21_900 * 0.01) / 1_000, 6);
+    expect(items.filter((item) => /scrapes a minute ×/.test(item.item))).toEqual([]);
   });
 
   it("prices the API function's share as the wrapper's overhead only", () => {

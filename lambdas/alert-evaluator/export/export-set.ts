@@ -18,7 +18,7 @@ export type ExportUse =
   | { kind: 'requests'; labels: { endpoint: string; method: string; status_code: string } }
   | {
       kind: 'latency';
-      stat: 'p50' | 'p90' | 'p99' | 'Sum' | 'SampleCount';
+      stat: 'p50' | 'p90' | 'p99' | 'Sum';
       labels: { endpoint: string; method: string; status_code: string };
     }
   | { kind: 'notifications'; labels: { outcome: string; kind: string } }
@@ -35,7 +35,7 @@ export interface ExportQuery {
   query: MetricQuery;
 }
 
-const LATENCY_STATS = ['p50', 'p90', 'p99', 'Sum', 'SampleCount'] as const;
+const QUANTILE_STATS = ['p50', 'p90', 'p99'] as const;
 const HEALTH_COMPONENTS = ['database', 'redis'];
 
 function metric(metricStat: MetricStat): MetricQuery {
@@ -51,8 +51,8 @@ function routeLabels(dimensions: Record<string, string>) {
 }
 
 /**
- * The fixed export set: the quick start's request metrics by route, method and status; latency
- * quantiles, sum and count by the same; health per component; each function's errors, throttles and p99
+ * The fixed export set: the quick start's request metrics by route, method and status; latency sums by
+ * the same, and quantiles of the successful ones; health per component; each function's errors, throttles and p99
  * duration; the notifier's deliveries and dead letters. One CloudWatch query each, fetched with the rules'.
  */
 export function exportQueries(series: DiscoveredSeries[], deployment: Deployment): ExportQuery[] {
@@ -77,7 +77,12 @@ export function exportQueries(series: DiscoveredSeries[], deployment: Deployment
       dimensions.method &&
       dimensions.status_code
     ) {
-      for (const stat of LATENCY_STATS) {
+      // The summary's `_count` is `http_requests_total` of the same labels (every request records both):
+      // only its `_sum` and, for successful requests, the quantiles are queried (GetMetricData bills each).
+      const stats = dimensions.status_code.startsWith('2')
+        ? [...QUANTILE_STATS, 'Sum' as const]
+        : (['Sum'] as const);
+      for (const stat of stats) {
         queries.push({
           use: { kind: 'latency', stat, labels: routeLabels(dimensions) },
           query: metric({ namespace: ns, metricName, dimensions, stat }),

@@ -43,9 +43,6 @@ function counterOf(use: ExportUse): { family: string; suffix?: '_sum' | '_count'
   if (use.kind === 'notifications') return { family: 'slack_notifications_total' };
   if (use.kind === 'latency' && use.stat === 'Sum')
     return { family: 'http_request_duration_seconds', suffix: '_sum' };
-  if (use.kind === 'latency' && use.stat === 'SampleCount') {
-    return { family: 'http_request_duration_seconds', suffix: '_count' };
-  }
   return undefined;
 }
 
@@ -151,13 +148,19 @@ export function buildSnapshot(input: {
         );
         break;
       case 'latency':
-        if (use.stat === 'Sum' || use.stat === 'SampleCount') {
-          const suffix = use.stat === 'Sum' ? '_sum' : '_count';
+        if (use.stat === 'Sum') {
           sample(
             'http_request_duration_seconds',
-            totalOf('http_request_duration_seconds', suffix, use.labels),
+            totalOf('http_request_duration_seconds', '_sum', use.labels),
             use.labels,
-            suffix,
+            '_sum',
+          );
+          // Every request records its duration: the count of durations is the count of requests.
+          sample(
+            'http_request_duration_seconds',
+            totalOf('http_requests_total', undefined, use.labels) ?? 0,
+            use.labels,
+            '_count',
           );
         } else {
           sample('http_request_duration_seconds', latest(values), {
