@@ -2,6 +2,7 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import pg from 'pg';
 import { CloudWatchMetricSource } from '../lambdas/alert-evaluator/cloudwatch-metric-source';
 import { deploymentFromEnv } from '../lambdas/alert-evaluator/evaluator-settings';
+import { fluxSource } from '../lambdas/alert-evaluator/export/export-settings';
 import { InvalidRuleError } from '../lambdas/alert-evaluator/rule';
 import { runRulesCommand, UsageError } from './rules/rules-command';
 
@@ -14,6 +15,7 @@ async function main(): Promise<void> {
       db: { query: (_type, text, values) => pool.query(text, values) },
       source: () => new CloudWatchMetricSource(new CloudWatchClient({ maxAttempts: 4 })),
       deployment: deploymentFromEnv(),
+      flux: () => fluxSource(),
       now: () => new Date(),
     });
     console.log(output);

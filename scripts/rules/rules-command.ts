@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import type { FluxSource } from '../../lambdas/alert-evaluator/flux-source';
 import type { Deployment } from '../../lambdas/alert-evaluator/metric-catalogue';
 import type { MetricSource } from '../../lambdas/alert-evaluator/metric-source';
 import { RuleStore, type SqlClient, type StoredRule } from '../../lambdas/alert-evaluator/rule-store';
@@ -10,6 +11,8 @@ export interface RulesCommandDependencies {
   db: SqlClient;
   /** Only `test` reads metrics. */
   source: () => MetricSource;
+  /** Flux rules' InfluxDB, when configured. */
+  flux?: () => Promise<FluxSource | undefined>;
   deployment: Deployment;
   now: () => Date;
 }
@@ -192,7 +195,7 @@ async function testRules(rules: StoredRule[], deps: RulesCommandDependencies): P
   if (rules.length === 0) return 'No enabled alert rules.';
   const { outcomes } = await decideRules(
     rules,
-    { source: deps.source(), deployment: deps.deployment },
+    { source: deps.source(), deployment: deps.deployment, flux: await deps.flux?.() },
     deps.now(),
   );
   const rows = outcomes.map(({ ruleId, rule, decision }) => [

@@ -2,9 +2,11 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloudWatchMetricSource } from '../../lambdas/alert-evaluator/cloudwatch-metric-source';
+import { InfluxFluxSource } from '../../lambdas/alert-evaluator/flux-source';
 import { runRulesCommand } from '../../scripts/rules/rules-command';
 import { CloudWatchStandIn, seriesKey } from '../lambdas/alert-evaluator/cloudwatch-stand-in';
 import { DEPLOYMENT } from '../lambdas/alert-evaluator/evaluator-harness';
+import { type InfluxStandIn, startInfluxServer } from '../support/influxdb-server';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';
 
 describe('npm run rules', () => {
@@ -12,20 +14,25 @@ describe('npm run rules', () => {
   const now = new Date('2026-11-30T10:00:20Z');
   let database: TestDatabase;
   let pool: pg.Pool;
+  let influx: InfluxStandIn;
   const rules = (...argv: string[]) =>
     runRulesCommand(argv, {
       db: { query: (_type, text, values) => pool.query(text, values) },
       source: () => new CloudWatchMetricSource(new CloudWatchClient({ region: 'eu-west-1' })),
       deployment: DEPLOYMENT,
       now: () => now,
+      flux: async () =>
+        new InfluxFluxSource({ url: influx.url, token: influx.token, org: influx.org, timeoutMs: 1_000 }),
     });
 
   beforeAll(async () => {
     database = await createTestDatabase();
     pool = new pg.Pool({ connectionString: database.url, max: 1 });
+    influx = await startInfluxServer();
   });
   afterAll(async () => {
     cloudwatch.restore();
+    await influx.close();
     await pool.end();
     await database.drop();
   });
@@ -125,5 +132,43 @@ describe('npm run rules', () => {
     );
     const { rows } = await pool.query('SELECT count(*)::int AS n FROM alert_rule_state');
     expect(rows[0]?.n).toBe(0);
+  });
+
+  it('adds a Flux rule and tests it against InfluxDB', async () => {
+    // Prepare
+    await rules(
+      'add',
+      '--id',
+      'no_signups',
+      '--name',
+      'No sign-ups',
+      '--source',
+      'influxdb',
+      '--metric',
+      'signups_per_minute',
+      '--flux-query',
+      'from(bucket: "app") |> range(start: -5m)',
+      '--condition',
+      '<',
+      '--threshold',
+      '1',
+      '--severity',
+      'warning',
+      '--evaluation-periods',
+      '1',
+      '--datapoints-to-alarm',
+      '1',
+    );
+    influx.answerQueries(() => [
+      { _time: new Date('2026-11-30T10:00:00Z'), _value: 0, _field: 'count', _measurement: 'signups' },
+    ]);
+    // Act
+    const listed = await rules('list');
+    const tested = await rules('test');
+    // Assess
+    expect(listed).toMatch(/no_signups\s+No sign-ups\s+flux:signups_per_minute < 1/);
+    expect(tested.split('\n').find((line) => line.startsWith('no_signups'))).toMatch(
+      /^no_signups\s+new\s+FIRING\s+FIRING\s+breaching: 1 of the last 1 periods breach signups_per_minute < 1/,
+    );
   });
 });
