@@ -1,19 +1,6 @@
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { SNSClient } from '@aws-sdk/client-sns';
 import { ScheduledEventSchema } from '../health/scheduled-event';
-import { lambdaDatabase } from '../shared/lambda-database';
-import { logger } from '../shared/observability';
 import { aggregatedMetrics, withObservability } from '../shared/with-observability';
-import { SnsAlertPublisher } from './alert-publisher';
-import { CloudWatchMetricSource } from './cloudwatch-metric-source';
-import { evaluatorSettings } from './evaluator-settings';
-import { exportDependencies, fluxSource } from './export/export-settings';
-import { RuleStore } from './rule-store';
-import { type RunSummary, runEvaluation } from './run-evaluation';
-
-// Throttling and 5xx are retried by the SDK (standard mode); what still fails puts the rules in ERROR.
-const cloudwatch = new CloudWatchClient({ maxAttempts: 4 });
-const sns = new SNSClient({ maxAttempts: 4 });
+import type { RunSummary } from './run-evaluation';
 
 /** The run's own health: the self-watch alarms read these (missing data is breaching). */
 function recordRun(summary: RunSummary, seconds: number): void {
@@ -32,19 +19,10 @@ export const handler = withObservability(async (event: unknown): Promise<RunSumm
   if (!parsed.success) throw new Error('Unsupported event: expected an EventBridge scheduled event');
 
   const startedAt = performance.now();
-  const settings = evaluatorSettings();
-  const database = await lambdaDatabase();
-  const summary = await runEvaluation({
-    store: new RuleStore(database, { claimSeconds: settings.claimSeconds }),
-    source: new CloudWatchMetricSource(cloudwatch),
-    publisher: new SnsAlertPublisher(sns, settings.topicArn),
-    deployment: settings.deployment,
-    context: settings.context,
-    now: () => new Date(),
-    report: (message, details) => logger.error(message, details),
-    metricsExport: await exportDependencies(database),
-    flux: await fluxSource(),
-  });
+  // The SDK clients, pg, ioredis and the InfluxDB client are evaluated at the first run instead of at INIT
+  // (esbuild defers a dynamically imported module's evaluation): the same work, but INIT stays small.
+  const { evaluateNow } = await import('./evaluation-run');
+  const summary = await evaluateNow();
   recordRun(summary, (performance.now() - startedAt) / 1_000);
   return summary;
 });
