@@ -38,6 +38,9 @@ const STATE_COLUMNS = `s.state AS "s.state", s.state_since AS "s.state_since",
   s.last_evaluated_at AS "s.last_evaluated_at", s.error AS "s.error", s.error_since AS "s.error_since",
   s.version AS "s.version"`;
 
+/** Published notifications are kept this long (what was sent, and when), then deleted. */
+export const PUBLISHED_RETENTION_DAYS = 30;
+
 /**
  * The evaluator's Postgres: rules and their memory in one query, every rule's new memory and the
  * notifications it causes in one conditional statement, and the outbox of notifications still to publish.
@@ -68,12 +71,17 @@ export class RuleStore {
 
   /**
    * Notifications an earlier run queued but could not publish (or crashed before it did), claimed for this
-   * run, oldest first.
+   * run, oldest first. Published ones older than PUBLISHED_RETENTION_DAYS are deleted in the same statement,
+   * so that the outbox does not grow forever.
    */
   async claimPending(limit: number): Promise<QueuedNotification[]> {
     const { rows } = await this.#db.query<NotificationRow>(
       'update',
-      `UPDATE alert_notifications SET claimed_until = now() + make_interval(secs => $1)
+      `WITH pruned AS (
+         DELETE FROM alert_notifications
+          WHERE published_at < now() - make_interval(days => ${PUBLISHED_RETENTION_DAYS})
+       )
+       UPDATE alert_notifications SET claimed_until = now() + make_interval(secs => $1)
         WHERE id IN (SELECT id FROM alert_notifications
                       WHERE published_at IS NULL AND (claimed_until IS NULL OR claimed_until < now())
                       ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED)

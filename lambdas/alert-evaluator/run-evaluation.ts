@@ -286,11 +286,12 @@ function toWrite(
       notification: { kind: decision.notification, dedupKey: dedupKeyOf(parsed, episodeStart), message },
     };
   } catch (error) {
-    // The schema refused what the rule holds: the rule shows the reason instead of a message nobody gets.
+    // The schema refused what the rule holds: the rule shows the reason instead of a message nobody gets,
+    // and its episode counts as not announced, so that the FIRING goes out once the rule is fixed.
     const reason = `alert message refused: ${(error as Error).message}`.slice(0, 500);
     return {
       ...write,
-      memory: { ...outcome.rule.memory, ...decision.memory, error: reason, errorSince: now },
+      memory: { ...decision.memory, announced: false, error: reason, errorSince: now },
     };
   }
 }
