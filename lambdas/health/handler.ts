@@ -2,7 +2,6 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { type HttpResponse, isHttpApiEvent, json } from '../shared/http';
 import { logger } from '../shared/observability';
 import { aggregatedMetrics, withObservability } from '../shared/with-observability';
-import { environmentProbes } from './environment-probes';
 import {
   HEALTH_JSON,
   ietfBody,
@@ -23,6 +22,8 @@ const NO_STORE = { 'cache-control': 'no-store' };
 
 /** Every check, from HTTP or the schedule, leaves its metrics; the alarm depends on them. A reused one does not. */
 async function check(): Promise<HealthReport> {
+  // pg and ioredis are evaluated at the first deep check instead of at INIT: /live never needs them.
+  const { environmentProbes } = await import('./environment-probes');
   const report = await checkHealth(environmentProbes);
   recordHealthMetrics(report, aggregatedMetrics);
   if (!report.healthy) {
