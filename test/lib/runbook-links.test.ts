@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ALARM_DESCRIPTION_MAX_LENGTH,
@@ -15,6 +17,8 @@ import {
   readRunbook,
 } from '../support/runbook-anchors';
 import { type SynthesizedStack, synthesizeStack } from '../support/synth';
+
+const ROOT = path.resolve(__dirname, '..', '..');
 
 /** Every alarm the dev stack has: a new alarm needs a runbook section and a line here. */
 const DEV_ALARMS = [
@@ -69,6 +73,19 @@ describe('docs/MONITORING_RUNBOOK.md', () => {
 
     expect(links.length).toBeGreaterThan(20);
     expect(links.filter((anchor) => !anchors.has(anchor ?? ''))).toEqual([]);
+  });
+});
+
+describe('links to the runbook from the README and docs/', () => {
+  const anchors = headingAnchors(readRunbook());
+  const files = ['README.md', ...readdirSync(path.join(ROOT, 'docs')).map((name) => `docs/${name}`)];
+
+  it.each(files.filter((file) => file.endsWith('.md')))('%s links only to sections that exist', (file) => {
+    const text = readFileSync(path.join(ROOT, file), 'utf8');
+
+    const linked = [...text.matchAll(/MONITORING_RUNBOOK\.md#([\w-]+)/g)].map((match) => match[1] ?? '');
+
+    expect(linked.filter((anchor) => !anchors.has(anchor))).toEqual([]);
   });
 });
 
