@@ -15,6 +15,7 @@ import {
   expectedSection,
   headingAnchors,
   readRunbook,
+  sectionText,
 } from '../support/runbook-anchors';
 import { type SynthesizedStack, synthesizeStack } from '../support/synth';
 
@@ -67,6 +68,17 @@ describe('docs/MONITORING_RUNBOOK.md', () => {
 
     expect(anchors).toContain(url.slice(url.indexOf('#') + 1));
   });
+
+  it.each(Object.values(RUNBOOK_SECTIONS))(
+    '"%s" says what to check (dashboard, Logs Insights, Sentry), how to mitigate and when to escalate',
+    (heading) => {
+      const text = sectionText(runbook, heading);
+
+      for (const topic of ['dashboard', 'Logs Insights', 'Sentry', '**Mitigate', '**Escalate']) {
+        expect(text, topic).toContain(topic);
+      }
+    },
+  );
 
   it('links only to its own headings', () => {
     const links = [...runbook.matchAll(/\]\(#([^)\s]+)\)/g)].map((match) => match[1]);

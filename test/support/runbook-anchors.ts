@@ -72,3 +72,18 @@ export function expectedSection(alarmName: string): RunbookSection | undefined {
   ];
   return bySuffix.find(([suffix]) => alarmName.endsWith(suffix))?.[1];
 }
+
+/** A section's text, from its heading to the next heading of the same or a higher level, spaces collapsed. */
+export function sectionText(markdown: string, heading: string): string {
+  const lines = markdown.split('\n');
+  const start = lines.findIndex((line) => /^#{1,6} /.test(line) && line.replace(/^#+ /, '') === heading);
+  if (start < 0) return '';
+  const level = (lines[start] ?? '').indexOf(' ');
+  const next = lines.findIndex(
+    (line, index) => index > start && /^#{1,6} /.test(line) && line.indexOf(' ') <= level,
+  );
+  return lines
+    .slice(start + 1, next < 0 ? undefined : next)
+    .join(' ')
+    .replace(/\s+/g, ' ');
+}
