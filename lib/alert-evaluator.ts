@@ -12,6 +12,7 @@ import type { StageConfig } from './config';
 import type { DatabaseAccess } from './database-access';
 import { importSecret } from './imported-secret';
 import { metricsNamespace, ObservedFunction } from './observed-function';
+import { describeAlarm } from './runbook';
 import { ScheduledTarget } from './scheduled-target';
 import type { VpcPlacement } from './vpc-placement';
 
@@ -149,9 +150,11 @@ function selfWatchAlarms(scope: Construct, config: StageConfig, interval: Durati
   return [
     new cloudwatch.Alarm(scope, 'RunsStoppedAlarm', {
       alarmName: `${prefix}-not-running`,
-      alarmDescription:
+      alarmDescription: describeAlarm(
         'The alert evaluator finished no run in 2 of the last 3 intervals: alert rules are not being evaluated. ' +
-        'Missing data counts as failing, so a schedule that stopped, a function that crashes and a database it cannot reach all raise it.',
+          'Missing data counts as failing, so a schedule that stopped, a function that crashes and a database it cannot reach all raise it.',
+        'evaluatorNotRunning',
+      ),
       metric: evaluatorMetric(config, EVALUATOR_METRICS.runs, cloudwatch.Stats.SUM, interval),
       threshold: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
@@ -161,8 +164,10 @@ function selfWatchAlarms(scope: Construct, config: StageConfig, interval: Durati
     }),
     new cloudwatch.Alarm(scope, 'RulesInErrorAlarm', {
       alarmName: `${prefix}-rules-in-error`,
-      alarmDescription:
+      alarmDescription: describeAlarm(
         'At least one alert rule could not be evaluated for 15 minutes (invalid rule, unknown metric, CloudWatch errors or throttling). `npm run rules -- list` shows which and why.',
+        'rulesInError',
+      ),
       metric: evaluatorMetric(
         config,
         EVALUATOR_METRICS.rulesInError,
@@ -177,8 +182,10 @@ function selfWatchAlarms(scope: Construct, config: StageConfig, interval: Durati
     }),
     new cloudwatch.Alarm(scope, 'NotificationsFailingAlarm', {
       alarmName: `${prefix}-publish-failing`,
-      alarmDescription:
+      alarmDescription: describeAlarm(
         'SNS refused alert notifications in 2 of the last 3 intervals; they stay queued in alert_notifications and are retried every run.',
+        'notificationsFailing',
+      ),
       metric: evaluatorMetric(config, EVALUATOR_METRICS.notificationsFailed, cloudwatch.Stats.SUM, interval),
       threshold: 0,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,

@@ -21,6 +21,7 @@ import { AlarmNotifications } from './alarm-notifications';
 import type { StageConfig } from './config';
 import { importSecret } from './imported-secret';
 import { ObservedFunction } from './observed-function';
+import { describeAlarm } from './runbook';
 
 /** Long enough for 429 waits and retries; the notifier stops trying 3 s before it, to dead-letter in time. */
 export const NOTIFIER_TIMEOUT = Duration.seconds(30);
@@ -154,7 +155,10 @@ export class Alerting extends Construct {
 
     this.deadLetterAlarm = new cloudwatch.Alarm(this, 'NotifierDeadLetterAlarm', {
       alarmName: `${prefix}-slack-notifier-dead-letters`,
-      alarmDescription: `Alerts that could not be delivered to Slack are waiting in ${prefix}-slack-notifier-dlq. See the runbook: "Slack notifier dead letters".`,
+      alarmDescription: describeAlarm(
+        `Alerts that could not be delivered to Slack are waiting in ${prefix}-slack-notifier-dlq.`,
+        'notifierDeadLetters',
+      ),
       metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
         period: Duration.minutes(5),
         statistic: cloudwatch.Stats.MAXIMUM,

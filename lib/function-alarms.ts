@@ -2,6 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
+import { describeAlarm } from './runbook';
 
 /** The p99 duration alarm fires above this share of the timeout: a function that close is about to time out. */
 export const DURATION_ALARM_SHARE_OF_TIMEOUT = 0.8;
@@ -26,7 +27,10 @@ export function createFunctionAlarms(scope: Construct, props: FunctionAlarmsProp
     new cloudwatch.Alarm(scope, 'ErrorsAlarm', {
       ...common,
       alarmName: `${alarmNamePrefix}-errors`,
-      alarmDescription: `${alarmNamePrefix} failed at least once in 5 minutes (Lambda Errors metric).`,
+      alarmDescription: describeAlarm(
+        `${alarmNamePrefix} failed at least once in 5 minutes (Lambda Errors metric).`,
+        'functionErrors',
+      ),
       metric: fn.metricErrors({ period, statistic: cloudwatch.Stats.SUM }),
       threshold: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
@@ -34,7 +38,10 @@ export function createFunctionAlarms(scope: Construct, props: FunctionAlarmsProp
     new cloudwatch.Alarm(scope, 'ThrottlesAlarm', {
       ...common,
       alarmName: `${alarmNamePrefix}-throttles`,
-      alarmDescription: `${alarmNamePrefix} was throttled in the last 5 minutes: raise its concurrency or the account's.`,
+      alarmDescription: describeAlarm(
+        `${alarmNamePrefix} was throttled in the last 5 minutes: raise its concurrency or the account's.`,
+        'functionThrottles',
+      ),
       metric: fn.metricThrottles({ period, statistic: cloudwatch.Stats.SUM }),
       threshold: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
@@ -42,7 +49,10 @@ export function createFunctionAlarms(scope: Construct, props: FunctionAlarmsProp
     new cloudwatch.Alarm(scope, 'DurationAlarm', {
       ...common,
       alarmName: `${alarmNamePrefix}-duration-p99`,
-      alarmDescription: `${alarmNamePrefix} p99 duration is above ${durationThresholdMs} ms, 80% of its ${timeout.toSeconds()} s timeout.`,
+      alarmDescription: describeAlarm(
+        `${alarmNamePrefix} p99 duration is above ${durationThresholdMs} ms, 80% of its ${timeout.toSeconds()} s timeout.`,
+        'functionDuration',
+      ),
       metric: fn.metricDuration({ period, statistic: cloudwatch.Stats.p(99) }),
       threshold: durationThresholdMs,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,

@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import type { StageConfig } from './config';
 import type { DatabaseAccess } from './database-access';
 import { metricsNamespace, ObservedFunction } from './observed-function';
+import { describeAlarm } from './runbook';
 import { ScheduledTarget } from './scheduled-target';
 import type { VpcPlacement } from './vpc-placement';
 
@@ -108,9 +109,11 @@ function componentAlarm(scope: Construct, config: StageConfig, component: string
   const alarmName = `${config.serviceName}-${config.stage}-health-${component}`;
   return new cloudwatch.Alarm(scope, `${component === 'database' ? 'Database' : 'Redis'}UnhealthyAlarm`, {
     alarmName,
-    alarmDescription:
+    alarmDescription: describeAlarm(
       `${component} failed the health check in at least 3 of the last 5 minutes (GET /health shows the error category). ` +
-      'No data counts as failing: the probe runs every minute, so silence means the health function itself is broken.',
+        'No data counts as failing: the probe runs every minute, so silence means the health function itself is broken.',
+      component === 'database' ? 'healthDatabase' : 'healthRedis',
+    ),
     metric: new cloudwatch.Metric({
       namespace: metricsNamespace(config),
       metricName: HEALTHY_METRIC,

@@ -38,7 +38,7 @@ export class MonitoringDashboard extends Construct {
 
     this.dashboard.addWidgets(
       new cloudwatch.TextWidget({
-        markdown: `# SignUpFlow (${config.stage})\nRequests, errors and latency by route; dependencies; alert delivery. Runbook: docs/runbook.md.`,
+        markdown: `# SignUpFlow (${config.stage})\nRequests, errors and latency by route; dependencies; alert delivery. Runbook: docs/MONITORING_RUNBOOK.md.`,
         width: FULL_WIDTH,
         height: 2,
       }),

@@ -7,6 +7,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { StageConfig } from './config';
+import { describeAlarm } from './runbook';
 
 export interface ScheduledTargetProps {
   config: StageConfig;
@@ -69,9 +70,10 @@ export class ScheduledTarget extends Construct {
 
     this.deadLetterAlarm = new cloudwatch.Alarm(this, 'DeadLetterAlarm', {
       alarmName: `${prefix}-dead-letters`,
-      alarmDescription:
-        `EventBridge could not invoke the function of the ${props.name} schedule and kept the event in ${prefix}-dlq. ` +
-        'See the runbook: "Scheduled target dead letters".',
+      alarmDescription: describeAlarm(
+        `EventBridge could not invoke the function of the ${props.name} schedule and kept the event in ${prefix}-dlq.`,
+        'scheduledTargetDeadLetters',
+      ),
       metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
         period: Duration.minutes(5),
         statistic: cloudwatch.Stats.MAXIMUM,

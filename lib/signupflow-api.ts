@@ -12,6 +12,7 @@ import type { StageConfig } from './config';
 import type { DatabaseAccess } from './database-access';
 import { createEncryptedLogGroup } from './encrypted-log-group';
 import { ObservedFunction } from './observed-function';
+import { describeAlarm } from './runbook';
 import type { VpcPlacement } from './vpc-placement';
 
 /**
@@ -135,11 +136,13 @@ function serverErrorRateAlarm(
   const alarmName = `${config.serviceName}-${config.stage}-api-5xx-rate`;
   return new cloudwatch.Alarm(scope, 'ServerErrorRateAlarm', {
     alarmName,
-    alarmDescription:
+    alarmDescription: describeAlarm(
       `More than ${thresholdPercent}% of API requests answered 5xx in ${datapointsToAlarm} of the last ${evaluationPeriods} ` +
-      `${periodSeconds / 60}-minute periods (API Gateway 5xx / Count, every route including /health). Covers ` +
-      'application errors answered as 500, Lambda timeouts and crashes, throttled functions and integration ' +
-      'failures, none of which the function Errors alarms see. See the runbook: "API 5xx rate".',
+        `${periodSeconds / 60}-minute periods (API Gateway 5xx / Count, every route including /health). Covers ` +
+        'application errors answered as 500, Lambda timeouts and crashes, throttled functions and integration ' +
+        'failures, none of which the function Errors alarms see.',
+      'api5xxRate',
+    ),
     metric: new cloudwatch.MathExpression({
       label: '5xx rate (%)',
       expression: '100 * FILL(errors, 0) / requests',

@@ -96,7 +96,7 @@ export class SignUpFlowMonitoringStack extends Stack {
     });
     new CfnOutput(this, 'NotifierDeadLetterQueueUrl', {
       value: this.alerting.deadLetterQueue.queueUrl,
-      description: 'Alerts that could not be delivered to Slack (docs/runbook.md)',
+      description: 'Alerts that could not be delivered to Slack (docs/MONITORING_RUNBOOK.md)',
     });
     new CfnOutput(this, 'SlackNotifierFunctionName', {
       value: this.alerting.notifier.functionName,

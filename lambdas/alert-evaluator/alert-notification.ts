@@ -1,3 +1,4 @@
+import { runbookUrl } from '../../lib/runbook';
 import { ALERT_MESSAGE_TYPE, type AlertMessage, alertMessageSchema } from '../shared/alert-message';
 import type { NotificationKind, RuleMemory } from './evaluate-rule';
 import { catalogueEntry, type MetricName } from './metric-catalogue';
@@ -58,7 +59,7 @@ export function buildAlertMessage(
     dedupKey: dedupKeyOf(rule, episodeStart),
     service: context.service,
     stage: context.stage,
-    ...(rule.runbookUrl && { runbookUrl: rule.runbookUrl }),
+    runbookUrl: rule.runbookUrl ?? runbookUrl('otherRules'),
     ...(context.dashboardUrl && { dashboardUrl: context.dashboardUrl }),
     ...(Object.keys(labels).length > 0 && { labels }),
   });

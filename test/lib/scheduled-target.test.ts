@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AlarmNotifications } from '../../lib/alarm-notifications';
 import { loadStageConfig } from '../../lib/config';
 import { MonitoringKey } from '../../lib/monitoring-key';
+import { runbookUrl } from '../../lib/runbook';
 import { ScheduledTarget } from '../../lib/scheduled-target';
 import { cdkJsonContext } from '../support/synth';
 
@@ -110,6 +111,6 @@ describe('ScheduledTarget', () => {
       OKActions: [{ Ref: topicId }],
     });
     const [alarm] = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as Resource[];
-    expect(String(alarm?.Properties.AlarmDescription)).toContain('Scheduled target dead letters');
+    expect(String(alarm?.Properties.AlarmDescription)).toContain(runbookUrl('scheduledTargetDeadLetters'));
   });
 });

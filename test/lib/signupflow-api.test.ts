@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadStageConfig } from '../../lib/config';
 import { DatabaseAccess } from '../../lib/database-access';
 import { MonitoringKey } from '../../lib/monitoring-key';
+import { runbookUrl } from '../../lib/runbook';
 import { SignUpFlowApi } from '../../lib/signupflow-api';
 import { cdkJsonContext } from '../support/synth';
 
@@ -94,6 +95,6 @@ describe('SignUpFlowApi 5xx rate alarm', () => {
     for (const covered of ['application errors', 'Lambda timeouts and crashes', 'integration failures']) {
       expect(description).toContain(covered);
     }
-    expect(description).toContain('See the runbook: "API 5xx rate"');
+    expect(description).toContain(`Runbook: ${runbookUrl('api5xxRate')}`);
   });
 });
