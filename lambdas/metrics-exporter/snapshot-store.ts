@@ -1,5 +1,6 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { RedisSettings } from '../shared/connection-settings';
+import { failFastRedisClient } from '../shared/redis-client';
 
 export class SnapshotStoreTimeoutError extends Error {
   override name = 'SnapshotStoreTimeoutError';
@@ -57,25 +58,7 @@ export class SnapshotStore {
 
   async #connect(): Promise<Redis> {
     const settings = this.#settings();
-    const client = new Redis({
-      host: settings.host,
-      port: settings.port,
-      username: settings.username,
-      password: settings.password,
-      db: settings.db,
-      ...(settings.tls && { tls: { servername: settings.host } }),
-      lazyConnect: true,
-      enableOfflineQueue: false,
-      enableReadyCheck: false,
-      maxRetriesPerRequest: 0,
-      retryStrategy: () => null,
-      reconnectOnError: () => false,
-      autoResubscribe: false,
-      connectTimeout: this.#timeoutMs,
-      commandTimeout: this.#timeoutMs,
-      disconnectTimeout: this.#timeoutMs,
-      connectionName: 'signupflow-metrics-exporter',
-    });
+    const client = failFastRedisClient(settings, this.#timeoutMs, 'signupflow-metrics-exporter');
     this.#current = client;
     let lastError: Error | undefined;
     client.on('error', (error: Error) => {
