@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { applyLocalDefaults } from './local-server/environment';
 import { localContext, toHttpApiEvent } from './local-server/http-api-event';
+import type { LocalAlerting } from './local-server/local-alerting';
 import { type Handler, LOCAL_ROUTES, matchRoute } from './local-server/routes';
 import { applyMigrations } from './migrations';
 
@@ -24,10 +25,14 @@ export interface LocalServerOptions {
   log?: (line: string) => void;
   /** Applies the migrations to DATABASE_URL before serving (default true). */
   migrate?: boolean;
+  /** The clock of the local alert loop (tests move it); the wall clock by default. */
+  now?: () => Date;
 }
 
 export interface LocalServer {
   url: string;
+  /** The local alert loop: runs every ALERT_EVALUATION_INTERVAL seconds; absent when that is 0. */
+  alerting?: LocalAlerting;
   close(): Promise<void>;
 }
 
@@ -46,6 +51,15 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   if (options.migrate ?? true) await migrate(process.env.DATABASE_URL as string, log);
   // Imported after the defaults: the handlers' shared modules read the environment when first loaded.
   (await import('./local-server/local-metrics')).startLocalMetrics();
+  const intervalSeconds = Number(process.env.ALERT_EVALUATION_INTERVAL ?? 60);
+  const alerting =
+    intervalSeconds > 0
+      ? (await import('./local-server/local-alerting')).startLocalAlerting({
+          intervalSeconds,
+          log,
+          now: options.now,
+        })
+      : undefined;
 
   const handlers = new Map<string, Promise<Handler>>();
   const handlerFor = (functionDir: string, load: () => Promise<Handler>) => {
@@ -105,10 +119,18 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     const [routeMethod, routePath] = route.routeKey.split(' ');
     log(`  ${routeMethod?.padEnd(5)} ${url}${routePath}`);
   }
+  if (alerting) {
+    const target = process.env.SLACK_WEBHOOK_URL ? 'SLACK_WEBHOOK_URL' : 'this console';
+    log(
+      `Alert rules evaluated every ${intervalSeconds} s (ALERT_EVALUATION_INTERVAL); alerts go to ${target}`,
+    );
+  }
 
   return {
     url,
+    alerting,
     close: async () => {
+      await alerting?.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -17,7 +17,13 @@ export interface MetricStat {
  */
 export type MetricQuery =
   | { kind: 'metric'; metric: MetricStat; scale?: number; perSecond?: boolean }
-  | { kind: 'expression'; expression: string; metrics: Record<string, MetricStat> };
+  | {
+      kind: 'expression';
+      expression: string;
+      metrics: Record<string, MetricStat>;
+      /** The expression as a ratio, for metric stores that do not speak CloudWatch's metric math. */
+      ratio: { numerator: string; denominator: string; scale: number };
+    };
 
 /** What the deployment tells the catalogue: where its metrics live and what its resources are called. */
 export interface Deployment {
@@ -145,6 +151,7 @@ export const METRIC_CATALOGUE = {
         kind: 'expression',
         // A period with requests but no 5xx datapoint has no errors; one without requests has no rate.
         expression: '100 * FILL(errors, 0) / requests',
+        ratio: { numerator: 'errors', denominator: 'requests', scale: 100 },
         metrics: {
           errors: { namespace: API_GATEWAY, metricName: '5xx', dimensions, stat: 'Sum' },
           requests: { namespace: API_GATEWAY, metricName: 'Count', dimensions, stat: 'Sum' },
