@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes sure the Postgres and Redis that the tests and `npm start` use answer on 127.0.0.1:
 # starts them where they are installed but stopped, installs them (Debian) where they are missing; and that
-# promtool (Debian's prometheus package), which the /metrics tests run, is installed.
+# promtool (Debian's prometheus package) and headless Chromium, which the /metrics and status page tests run,
+# are installed.
 set -euo pipefail
 
 PG_HOST=127.0.0.1 PG_PORT=5432 REDIS_PORT=6379
@@ -24,13 +25,16 @@ install_missing() {
   command -v pg_ctlcluster >/dev/null || packages+=(postgresql)
   command -v redis-server >/dev/null || packages+=(redis-server)
   command -v promtool >/dev/null || packages+=(prometheus)
+  command -v chromium >/dev/null || packages+=(chromium)
   if [ ${#packages[@]} -gt 0 ]; then
     echo "Installing ${packages[*]}"
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${packages[@]}"
   fi
 }
 
-if ! postgres_up || ! redis_up || ! command -v promtool >/dev/null; then install_missing; fi
+if ! postgres_up || ! redis_up || ! command -v promtool >/dev/null || ! command -v chromium >/dev/null; then
+  install_missing
+fi
 
 version=$(ls /etc/postgresql 2>/dev/null | sort -V | tail -1)
 if ! postgres_up; then pg_ctlcluster --skip-systemctl-redirect "$version" main start; fi

@@ -61,6 +61,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
         })
       : undefined;
 
+  let baseUrl = '';
   const handlers = new Map<string, Promise<Handler>>();
   const handlerFor = (functionDir: string, load: () => Promise<Handler>) => {
     let handler = handlers.get(functionDir);
@@ -80,6 +81,12 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
       const body = await readBody(request);
       if (body === undefined) {
         status = sendJson(response, 413, { message: 'Request Entity Too Large' });
+        return;
+      }
+      if (method === 'GET' && path === '/') {
+        status = 200;
+        response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+        response.end(await statusPage(baseUrl, alerting));
         return;
       }
       const match = matchRoute(LOCAL_ROUTES, method, path);
@@ -114,7 +121,8 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://${host}:${port}`;
-  log(`SignUpFlow local API on ${url}`);
+  baseUrl = url;
+  log(`SignUpFlow local API on ${url} (status page: ${url}/)`);
   for (const route of LOCAL_ROUTES) {
     const [routeMethod, routePath] = route.routeKey.split(' ');
     log(`  ${routeMethod?.padEnd(5)} ${url}${routePath}`);
@@ -231,4 +239,19 @@ if (process.argv[1] && path.resolve(process.argv[1]) === __filename) {
     console.error(`The local server could not start: ${error.message}`);
     process.exit(1);
   });
+}
+
+/** The status page (scripts/local-server/status-page.ts) from the alert loop and this server's own /health. */
+async function statusPage(baseUrl: string, alerting: LocalAlerting | undefined): Promise<string> {
+  const { renderStatusPage } = await import('./local-server/status-page');
+  const healthBody = (await (await fetch(`${baseUrl}/health`)).json()) as {
+    components?: Record<string, { status: string; response_time_ms?: number; error?: string }>;
+  };
+  const health = Object.entries(healthBody.components ?? {}).map(([component, result]) => ({
+    component,
+    status: result.status,
+    detail: result.error ?? `${result.response_time_ms ?? '?'} ms`,
+  }));
+  const { rules, alerts } = alerting ? await alerting.rulesAndAlerts() : { rules: [], alerts: [] };
+  return renderStatusPage({ generatedAt: new Date(), rules, health, alerts, refreshSeconds: 15 });
 }

@@ -7,7 +7,16 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { subjectOf } from '../../lambdas/alert-evaluator/alert-notification';
 import type { AlertPublisher } from '../../lambdas/alert-evaluator/alert-publisher';
-import { RuleStore } from '../../lambdas/alert-evaluator/rule-store';
+import {
+  catalogueEntry,
+  type Deployment,
+  type MetricName,
+  type MetricQuery,
+  resolveMetric,
+} from '../../lambdas/alert-evaluator/metric-catalogue';
+import { planQueries } from '../../lambdas/alert-evaluator/metric-plan';
+import { type AlertRule, alertRuleColumnsSchema, toAlertRule } from '../../lambdas/alert-evaluator/rule';
+import { RuleStore, type StoredRule } from '../../lambdas/alert-evaluator/rule-store';
 import { type RunSummary, runEvaluation } from '../../lambdas/alert-evaluator/run-evaluation';
 import {
   type AlertMessage,
@@ -17,10 +26,13 @@ import {
 import { onRequestRecorded } from '../../lambdas/shared/with-observability';
 import { localContext } from './http-api-event';
 import { LocalMetricSource } from './local-metric-source';
+import type { RuleView, StatusView } from './status-page';
 
 export interface LocalAlerting {
   /** One evaluation now (the timer calls it every interval). */
   evaluateNow(): Promise<RunSummary>;
+  /** Each rule with its state and last hour, and the last alerts: what the status page shows. */
+  rulesAndAlerts(): Promise<Pick<StatusView, 'rules' | 'alerts'>>;
   stop(): Promise<void>;
 }
 
@@ -47,17 +59,18 @@ export function startLocalAlerting(options: LocalAlertingOptions): LocalAlerting
   );
   const publisher = new LocalAlertPublisher(options.log);
 
+  const deployment = {
+    namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'SignUpFlow/local',
+    serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'signupflow',
+    httpApiId: 'local',
+    functionNames: {},
+  };
   const evaluateNow = () =>
     runEvaluation({
       store,
       source,
       publisher,
-      deployment: {
-        namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'SignUpFlow/local',
-        serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'signupflow',
-        httpApiId: 'local',
-        functionNames: {},
-      },
+      deployment,
       context: {
         service: process.env.POWERTOOLS_SERVICE_NAME ?? 'signupflow',
         stage: process.env.STAGE ?? 'local',
@@ -76,6 +89,10 @@ export function startLocalAlerting(options: LocalAlertingOptions): LocalAlerting
 
   return {
     evaluateNow,
+    rulesAndAlerts: async () => ({
+      rules: await ruleViews(await store.loadRules({ includeDisabled: true }), source, deployment, now()),
+      alerts: await lastAlerts(pool),
+    }),
     stop: async () => {
       clearInterval(timer);
       stopRecording();
@@ -143,6 +160,86 @@ class LocalAlertPublisher implements AlertPublisher {
       localContext('signupflow-local-slack-notifier', NOTIFIER_TIMEOUT_MS),
     );
   }
+}
+
+const LAST_HOUR_MINUTES = 60;
+
+/** Each rule as the status page shows it, with its metric's last hour from the local store. */
+async function ruleViews(
+  rules: StoredRule[],
+  source: LocalMetricSource,
+  deployment: Deployment,
+  now: Date,
+): Promise<RuleView[]> {
+  const views: RuleView[] = [];
+  for (const { columns, memory } of rules) {
+    const parsed = alertRuleColumnsSchema.safeParse(columns);
+    const rule = parsed.success ? toAlertRule(parsed.data) : undefined;
+    views.push({
+      id: String(columns.id),
+      name: String(columns.name),
+      state: memory ? (memory.error ? 'ERROR' : memory.state) : 'not evaluated yet',
+      error: memory?.error ?? (parsed.success ? null : 'invalid rule'),
+      lastValue: memory?.lastValue ?? null,
+      condition: String(columns.condition),
+      threshold: Number(columns.threshold),
+      unit: rule?.source === 'cloudwatch' ? catalogueEntry(rule.metricName as MetricName).unit : '',
+      lastHour: rule ? await lastHour(rule, source, deployment, now) : [],
+    });
+  }
+  return views;
+}
+
+async function lastHour(
+  rule: AlertRule,
+  source: LocalMetricSource,
+  deployment: Deployment,
+  now: Date,
+): Promise<(number | null)[]> {
+  if (rule.source !== 'cloudwatch' || rule.periodSeconds !== 60) return [];
+  let query: MetricQuery;
+  try {
+    query = resolveMetric(
+      {
+        metricName: rule.metricName as MetricName,
+        dimensions: rule.metricDimensions,
+        statistic: rule.statistic,
+        cloudwatchNamespace: rule.cloudwatchNamespace,
+        cloudwatchMetricName: rule.cloudwatchMetricName,
+      },
+      deployment,
+    );
+  } catch {
+    return [];
+  }
+  const [planned] = planQueries([{ query, periodSeconds: 60, rangePeriods: LAST_HOUR_MINUTES }]).queries;
+  if (!planned) return [];
+  const observation = (await source.fetch([planned], now)).get(planned.key);
+  if (!observation?.ok) return [];
+  const byStart = new Map(observation.datapoints.map((point) => [point.timestamp.getTime(), point.value]));
+  return Array.from({ length: LAST_HOUR_MINUTES }, (_, index) => {
+    const start = observation.periodEnd.getTime() - (LAST_HOUR_MINUTES - index) * 60_000;
+    return byStart.get(start) ?? null;
+  });
+}
+
+async function lastAlerts(pool: pg.Pool): Promise<StatusView['alerts']> {
+  const { rows } = await pool.query<{
+    created_at: Date;
+    kind: string;
+    message: { ruleName?: string };
+    published_at: Date | null;
+    last_error: string | null;
+  }>(
+    'SELECT created_at, kind, message, published_at, last_error FROM alert_notifications ORDER BY id DESC LIMIT 10',
+  );
+  return rows.map((row) => ({
+    at: row.created_at,
+    kind: row.kind,
+    ruleName: String(row.message?.ruleName ?? ''),
+    delivered: row.published_at !== null,
+    problem: row.last_error,
+  }));
 }
 
 function describe(alert: AlertMessage): string {

@@ -1,5 +1,10 @@
+import { readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type LocalServer, startLocalServer } from '../../scripts/local-server';
+import { renderedDom, screenshot } from '../support/chromium';
 import { type CapturedOutput, captureOutput } from '../support/output';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';
 import { type SlackServer, startSlackServer } from '../support/slack-server';
@@ -16,6 +21,11 @@ describe('the whole alert loop on one machine', () => {
   let output: CapturedOutput;
   let now = new Date('2026-11-30T10:00:10Z');
   const lines: string[] = [];
+  let client: pg.Pool | undefined;
+  const pool = () => {
+    client ??= new pg.Pool({ connectionString: database.url, max: 1 });
+    return client;
+  };
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -30,6 +40,7 @@ describe('the whole alert loop on one machine', () => {
 
   afterAll(async () => {
     output.restore();
+    await client?.end();
     await server.close();
     await slack.close();
     vi.unstubAllEnvs();
@@ -70,5 +81,31 @@ describe('the whole alert loop on one machine', () => {
     expect(lines).toContain(
       'Alert rules evaluated every 3600 s (ALERT_EVALUATION_INTERVAL); alerts go to SLACK_WEBHOOK_URL',
     );
+  });
+
+  it('shows the firing rule, health and the last alerts on a status page a real browser renders at 375 px', async () => {
+    // Prepare: the rule fires again, and a rule whose name would be markup if it were not escaped
+    await pool().query(
+      `INSERT INTO alert_rules (id, name, metric_name, condition, threshold, severity)
+       VALUES ('markup', '<img src=x onerror=alert(1)>', 'request_rate', '>', 1000, 'info')`,
+    );
+    for (let minute = 0; minute < 3; minute++) await minuteOfTraffic(6, 2);
+    await server.alerting?.evaluateNow();
+    const file = path.join(os.tmpdir(), `status-page-${process.pid}.png`);
+    // Act
+    const dom = await renderedDom(`${server.url}/`);
+    await screenshot(`${server.url}/`, file);
+    // Assess
+    expect(dom).toMatch(/<tr class="rule" data-rule-id="alert_rule_high_error_rate" data-state="FIRING">/);
+    expect(dom).toContain('<td class="name">&lt;img src=x onerror=alert(1)&gt;</td>');
+    expect(dom).not.toContain('<img src="x"');
+    expect(dom).toMatch(/data-component="database" data-status="healthy"/);
+    expect(dom).toMatch(/<li class="alert">[0-9:]{8} <strong>FIRING<\/strong> High Error Rate<\/li>/);
+    expect(dom).toMatch(/<polyline points="[0-9., ]+"/);
+    expect(dom).toContain('<a href="/metrics">');
+    const png = await readFile(file);
+    expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+    expect(png.readUInt32BE(16)).toBe(375);
+    await rm(file, { force: true });
   });
 });
