@@ -7,7 +7,7 @@ import {
   Stack,
   Validations,
 } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -19,6 +19,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, type IConstruct } from 'constructs';
 import { AlarmNotifications } from './alarm-notifications';
 import type { StageConfig } from './config';
+import { deadLetterAlarm } from './dead-letter-alarm';
 import { importSecret } from './imported-secret';
 import { ObservedFunction } from './observed-function';
 import { describeAlarm } from './runbook';
@@ -153,20 +154,13 @@ export class Alerting extends Construct {
       this.notifierFailureTopic.addSubscription(new subscriptions.EmailSubscription(address));
     }
 
-    this.deadLetterAlarm = new cloudwatch.Alarm(this, 'NotifierDeadLetterAlarm', {
+    this.deadLetterAlarm = deadLetterAlarm(this, 'NotifierDeadLetterAlarm', {
+      queue: this.deadLetterQueue,
       alarmName: `${prefix}-slack-notifier-dead-letters`,
       alarmDescription: describeAlarm(
         `Alerts that could not be delivered to Slack are waiting in ${prefix}-slack-notifier-dlq.`,
         'notifierDeadLetters',
       ),
-      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(5),
-        statistic: cloudwatch.Stats.MAXIMUM,
-      }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     const email = new SnsAction(this.notifierFailureTopic);
     this.deadLetterAlarm.addAlarmAction(email);

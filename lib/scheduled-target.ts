@@ -1,5 +1,5 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -7,6 +7,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { StageConfig } from './config';
+import { deadLetterAlarm } from './dead-letter-alarm';
 import { describeAlarm } from './runbook';
 
 export interface ScheduledTargetProps {
@@ -68,20 +69,13 @@ export class ScheduledTarget extends Construct {
       ...(props.event && { event: props.event }),
     });
 
-    this.deadLetterAlarm = new cloudwatch.Alarm(this, 'DeadLetterAlarm', {
+    this.deadLetterAlarm = deadLetterAlarm(this, 'DeadLetterAlarm', {
+      queue: this.deadLetterQueue,
       alarmName: `${prefix}-dead-letters`,
       alarmDescription: describeAlarm(
         `EventBridge could not invoke the function of the ${props.name} schedule and kept the event in ${prefix}-dlq.`,
         'scheduledTargetDeadLetters',
       ),
-      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(5),
-        statistic: cloudwatch.Stats.MAXIMUM,
-      }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
   }
 }

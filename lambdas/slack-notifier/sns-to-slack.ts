@@ -3,7 +3,13 @@ import { logger } from '../shared/observability';
 import { aggregatedMetrics } from '../shared/with-observability';
 import { DEAD_LETTER_WORST_CASE_MS, DeadLetterError, sendDeadLetter } from './dead-letter-queue';
 import { type RetryCause, SlackDelivery } from './delivery';
-import { deadLetterUnprocessable, type NoticeOutcome, type NotifierPorts, notify } from './notify';
+import {
+  type DeadLetter,
+  deadLetterUnprocessable,
+  type NoticeOutcome,
+  type NotifierPorts,
+  notify,
+} from './notify';
 import { parseSnsRecord, recordsOf } from './sns-records';
 import { webhookDirectory } from './webhooks';
 
@@ -107,20 +113,17 @@ function causes(error: unknown): string {
   return `not delivered (${slack}); ${error.refusal}`;
 }
 
+/** What a log line says of an undelivered message: Slack's answer and where it was going. */
+function whyNotDelivered(letter: DeadLetter) {
+  const { reason, slackError, status, detail, attempts, channel, kind } = letter;
+  return { reason, slackError, status, detail, attempts, channel, kind };
+}
+
 function reportUnqueued(error: unknown): void {
   const letter = error instanceof DeadLetterError ? error.letter : undefined;
   logger.error('Neither delivered to Slack nor kept in the dead-letter queue', {
     causes: causes(error),
-    ...(letter && {
-      reason: letter.reason,
-      slackError: letter.slackError,
-      status: letter.status,
-      detail: letter.detail,
-      attempts: letter.attempts,
-      channel: letter.channel,
-      kind: letter.kind,
-      deadLetterError: (error as DeadLetterError).refusal,
-    }),
+    ...(letter && { ...whyNotDelivered(letter), deadLetterError: (error as DeadLetterError).refusal }),
   });
 }
 
@@ -141,13 +144,7 @@ function report(outcome: NoticeOutcome): void {
     default: {
       const { letter } = outcome;
       logger.error('Not delivered to Slack: kept in the dead-letter queue', {
-        reason: letter.reason,
-        slackError: letter.slackError,
-        status: letter.status,
-        detail: letter.detail,
-        attempts: letter.attempts,
-        channel: letter.channel,
-        kind: letter.kind,
+        ...whyNotDelivered(letter),
         messageId: 'messageId' in letter.original ? letter.original.messageId : undefined,
       });
       aggregatedMetrics.count('slack_notifications_total', {

@@ -1,18 +1,18 @@
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpApiEvent, lambdaContext } from '../../support/lambda-events';
-import { captureOutput } from '../../support/output';
+import type { CapturedOutput } from '../../support/output';
 import { createTestDatabase, type TestDatabase } from '../../support/postgres';
-
-type Handler = typeof import('../../../lambdas/api/handler')['handler'];
+import { type ApiHandler, loadApiHandler } from './load-api-handler';
 
 /** What the database is made to reject; it must reach neither the response nor the logs. */
 const REJECTED_VALUE = 'not-a-date-9f3c';
 
 describe('a value Postgres rejects (SQLSTATE class 22)', () => {
   let database: TestDatabase;
-  let handler: Handler;
-  let output: ReturnType<typeof captureOutput>;
+  let api: Awaited<ReturnType<typeof loadApiHandler>> | undefined;
+  let handler: ApiHandler;
+  let output: CapturedOutput;
 
   beforeAll(async () => {
     // Prepare: validation keeps bad values away from Postgres, so a data exception is provoked in the
@@ -33,17 +33,12 @@ describe('a value Postgres rejects (SQLSTATE class 22)', () => {
            FROM stored_events`,
     );
     await client.end();
-    vi.stubEnv('DATABASE_URL', database.url);
-    vi.stubEnv('POWERTOOLS_METRICS_NAMESPACE', 'SignUpFlow/test');
-    vi.stubEnv('SENTRY_DSN', '');
-    ({ handler } = await import('../../../lambdas/api/handler'));
-    output = captureOutput();
+    api = await loadApiHandler(database.url);
+    ({ handler, output } = api);
   });
 
   afterAll(async () => {
-    output?.restore();
-    const { lambdaDatabase } = await import('../../../lambdas/shared/lambda-database');
-    await (await lambdaDatabase().catch(() => undefined))?.end();
+    await api?.close();
     await database?.drop();
   });
 

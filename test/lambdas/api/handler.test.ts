@@ -1,10 +1,9 @@
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpApiEvent, lambdaContext } from '../../support/lambda-events';
-import { captureOutput } from '../../support/output';
+import type { CapturedOutput } from '../../support/output';
 import { createTestDatabase, type TestDatabase } from '../../support/postgres';
-
-type Handler = typeof import('../../../lambdas/api/handler')['handler'];
+import { type ApiHandler, loadApiHandler } from './load-api-handler';
 
 interface EventsBody {
   events: { id: string; title: string; startsAt: string; organizationId: string }[];
@@ -13,8 +12,9 @@ interface EventsBody {
 
 describe('the API against a real Postgres', () => {
   let database: TestDatabase;
-  let handler: Handler;
-  let output: ReturnType<typeof captureOutput>;
+  let api: Awaited<ReturnType<typeof loadApiHandler>> | undefined;
+  let handler: ApiHandler;
+  let output: CapturedOutput;
 
   const get = async (query: Record<string, string>) => {
     const response = await handler(httpApiEvent('GET /api/events', { query }), lambdaContext());
@@ -38,18 +38,12 @@ describe('the API against a real Postgres', () => {
          ('org-food-bank', 'New year clean-up', '2027-01-02T10:00:00Z')`,
     );
     await client.end();
-    vi.stubEnv('DATABASE_URL', database.url);
-    vi.stubEnv('POWERTOOLS_METRICS_NAMESPACE', 'SignUpFlow/test');
-    vi.stubEnv('TEST_ERROR_ROUTE', 'anonymous');
-    vi.stubEnv('SENTRY_DSN', '');
-    ({ handler } = await import('../../../lambdas/api/handler'));
-    output = captureOutput();
+    api = await loadApiHandler(database.url, { TEST_ERROR_ROUTE: 'anonymous' });
+    ({ handler, output } = api);
   });
 
   afterAll(async () => {
-    output?.restore();
-    const { lambdaDatabase } = await import('../../../lambdas/shared/lambda-database');
-    await (await lambdaDatabase().catch(() => undefined))?.end();
+    await api?.close();
     await database?.drop();
   });
 

@@ -1,10 +1,8 @@
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpApiEvent, lambdaContext } from '../../support/lambda-events';
-import { captureOutput } from '../../support/output';
 import { createTestDatabase, type TestDatabase } from '../../support/postgres';
-
-type Handler = typeof import('../../../lambdas/api/handler')['handler'];
+import { type ApiHandler, loadApiHandler } from './load-api-handler';
 
 interface EventsBody {
   events: { id: string; title: string; startsAt: string }[];
@@ -19,8 +17,8 @@ const cursorOf = (startsAt: string, id: string) =>
 
 describe('paging one event at a time across ties and microseconds', () => {
   let database: TestDatabase;
-  let handler: Handler;
-  let output: ReturnType<typeof captureOutput>;
+  let api: Awaited<ReturnType<typeof loadApiHandler>> | undefined;
+  let handler: ApiHandler;
   /** Row titles in the order the API must return them: by exact start time, then id. */
   let expected: { title: string; id: string; startsAt: string }[];
 
@@ -59,17 +57,12 @@ describe('paging one event at a time across ties and microseconds', () => {
       ['one second later', '2026-12-05T10:00:01.000Z'],
     ].map(([title = '', startsAt = '']) => ({ title, id: idOf(title), startsAt }));
 
-    vi.stubEnv('DATABASE_URL', database.url);
-    vi.stubEnv('POWERTOOLS_METRICS_NAMESPACE', 'SignUpFlow/test');
-    vi.stubEnv('SENTRY_DSN', '');
-    ({ handler } = await import('../../../lambdas/api/handler'));
-    output = captureOutput();
+    api = await loadApiHandler(database.url);
+    ({ handler } = api);
   });
 
   afterAll(async () => {
-    output?.restore();
-    const { lambdaDatabase } = await import('../../../lambdas/shared/lambda-database');
-    await (await lambdaDatabase().catch(() => undefined))?.end();
+    await api?.close();
     await database?.drop();
   });
 

@@ -1,0 +1,29 @@
+import { vi } from 'vitest';
+import { type CapturedOutput, captureOutput } from '../../support/output';
+
+export type ApiHandler = typeof import('../../../lambdas/api/handler')['handler'];
+
+/**
+ * The API handler against one test database, with Sentry off and its output captured (tests read the log
+ * lines); `close()` restores the output and ends the environment's database pool.
+ */
+export async function loadApiHandler(
+  databaseUrl: string,
+  env: Record<string, string> = {},
+): Promise<{ handler: ApiHandler; output: CapturedOutput; close(): Promise<void> }> {
+  vi.stubEnv('DATABASE_URL', databaseUrl);
+  vi.stubEnv('POWERTOOLS_METRICS_NAMESPACE', 'SignUpFlow/test');
+  vi.stubEnv('SENTRY_DSN', '');
+  for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
+  const { handler } = await import('../../../lambdas/api/handler');
+  const output = captureOutput();
+  return {
+    handler,
+    output,
+    close: async () => {
+      output.restore();
+      const { lambdaDatabase } = await import('../../../lambdas/shared/lambda-database');
+      await (await lambdaDatabase().catch(() => undefined))?.end();
+    },
+  };
+}
