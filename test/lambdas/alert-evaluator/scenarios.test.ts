@@ -220,6 +220,20 @@ describe('the alert evaluator, minute by minute', () => {
     ]);
   });
 
+  it('sends FIRING again when a mute set during an announced episode ends while it still fires', async () => {
+    // Prepare: the rule fires and is announced, then someone mutes it for two minutes
+    await harness.onlyRules(latencyRule({ evaluation_periods: 1, datapoints_to_alarm: 1 }));
+    await minutes([900]);
+    await harness.sqlExec(`UPDATE alert_rules SET muted_until = '2026-11-30T10:03:00Z' WHERE id = 'slow'`);
+    // Act
+    await minutes([900, 900, 900]);
+    // Assess
+    expect(harness.published().map((message) => [message.state, message.evaluatedAt])).toEqual([
+      ['FIRING', '2026-11-30T10:00:05.000Z'],
+      ['FIRING', '2026-11-30T10:03:05.000Z'],
+    ]);
+  });
+
   it('a rule muted for its whole episode sends nothing at all', async () => {
     await harness.onlyRules(
       latencyRule({ evaluation_periods: 1, datapoints_to_alarm: 1, muted_until: "'2026-12-01T00:00:00Z'" }),
