@@ -75,6 +75,7 @@ export class AlertEvaluator extends Construct {
         NOTIFIER_DEAD_LETTER_QUEUE_NAME: props.notifierDeadLetterQueue.queueName,
         EVALUATOR_CLAIM_SECONDS: String(interval.toSeconds() * 2),
         // The metrics export: the /metrics snapshot in Redis, and InfluxDB when the stage configures it.
+        METRICS_EXPORT_EVERY_MINUTES: String(config.metricsExportEveryMinutes),
         REDIS_HOST: config.redis.host,
         REDIS_PORT: String(config.redis.port),
         REDIS_TLS: String(config.redis.tls),

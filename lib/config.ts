@@ -64,6 +64,12 @@ export const stageConfigSchema = z
       .min(60)
       .max(3_600)
       .refine((seconds) => seconds % 60 === 0, 'must be a whole number of minutes (a multiple of 60)'),
+    /**
+     * METRICS_EXPORT_EVERY_MINUTES: how often the evaluator exports CloudWatch's metrics to /metrics and
+     * InfluxDB, every minute of them each time. GetMetricData bills per metric and call: every 5 minutes costs
+     * a fifth of every minute, and /metrics and InfluxDB run that much behind.
+     */
+    metricsExportEveryMinutes: z.number().int().min(1).max(15),
     health: z.strictObject({
       timeoutSeconds: z.number().min(0.5).max(25),
       databaseTimeoutMs: z.number().int().min(100).max(25_000),

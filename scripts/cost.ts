@@ -11,7 +11,7 @@ import { type Assumptions, DEFAULT_ASSUMPTIONS } from './cost/assumptions';
 import { readMeasured } from './cost/measured';
 import { customMetricFamilies, queryTypesInCode } from './cost/metric-catalog';
 import { monthlyCost, type Prices, total } from './cost/model';
-import { readInventory, type Template } from './cost/template';
+import { readInventory, type StackInventory, type Template } from './cost/template';
 
 const ROOT = path.resolve(__dirname, '..');
 export const GOAL_USD = 30;
@@ -44,6 +44,8 @@ function usage(): string {
 
 export function parseAssumptions(args: string[]): {
   assumptions: Assumptions;
+  /** The assumptions given as flags: they win over the template's settings. */
+  given: Set<keyof Assumptions>;
   template?: string;
   results?: string;
   help: boolean;
@@ -59,6 +61,7 @@ export function parseAssumptions(args: string[]): {
     },
   });
   const assumptions = { ...DEFAULT_ASSUMPTIONS };
+  const given = new Set<keyof Assumptions>();
   for (const [key, flag] of Object.entries(FLAGS) as [keyof Assumptions, string][]) {
     const raw = (values as Record<string, string | boolean | undefined>)[flag];
     if (typeof raw !== 'string') continue;
@@ -66,13 +69,17 @@ export function parseAssumptions(args: string[]): {
     if (!Number.isFinite(value) || value < 0)
       throw new Error(`--${flag} must be a number >= 0, got '${raw}'`);
     assumptions[key] = value;
+    given.add(key);
   }
   if (assumptions.errorRate > 1) throw new Error('--error-rate is a share from 0 to 1, e.g. 0.05');
   if (assumptions.rareMetricHourShare > 1) throw new Error('--rare-metric-hour-share is a share from 0 to 1');
   if (assumptions.evaluationIntervalSeconds === 0)
     throw new Error('--evaluation-interval-seconds must be above 0');
+  if (assumptions.metricsExportEveryMinutes === 0)
+    throw new Error('--metrics-export-every-minutes must be above 0');
   return {
     assumptions,
+    given,
     template: values.template as string | undefined,
     results: values.results as string | undefined,
     help: values.help === true,
@@ -108,6 +115,24 @@ export function accessLogBytesOf(format: string | undefined): { success: number;
   }
 }
 
+/**
+ * What the template says of the evaluator's schedule and export (its environment), in place of the
+ * assumptions' defaults: the stage's own settings are priced unless a flag says otherwise.
+ */
+export function settingsInTemplate(inventory: StackInventory): Partial<Assumptions> {
+  const evaluator = inventory.functions.find((fn) => fn.functionDir === 'alert-evaluator');
+  const positive = (raw: string | undefined) => {
+    const value = Number(raw);
+    return raw !== undefined && Number.isFinite(value) && value > 0 ? value : undefined;
+  };
+  const settings: Partial<Assumptions> = {};
+  const interval = positive(evaluator?.environment.ALERT_EVALUATION_INTERVAL);
+  const exportEvery = positive(evaluator?.environment.METRICS_EXPORT_EVERY_MINUTES);
+  if (interval !== undefined) settings.evaluationIntervalSeconds = interval;
+  if (exportEvery !== undefined) settings.metricsExportEveryMinutes = exportEvery;
+  return settings;
+}
+
 export const SENSITIVITY = { errorRates: [0.001, 0.01, 0.05], alertRules: [10, 100] };
 
 /** Totals at each error rate (rows) and number of alert rules (columns). */
@@ -136,7 +161,11 @@ function main(): void {
   const inventory = readInventory(JSON.parse(readFileSync(templateFile, 'utf8')) as Template);
   const metricFamilies = customMetricFamilies(inventory, queryTypesInCode(path.join(ROOT, 'lambdas')));
   const measured = readMeasured(parsed.results ?? path.join(ROOT, 'bench', 'results.json'));
-  const { assumptions } = parsed;
+  const assumptions = { ...parsed.assumptions };
+  const fromTemplate = settingsInTemplate(inventory);
+  for (const [key, value] of Object.entries(fromTemplate) as [keyof Assumptions, number][]) {
+    if (!parsed.given.has(key)) assumptions[key] = value;
+  }
   const costWith = (overrides: Partial<Assumptions>) =>
     monthlyCost({
       inventory,

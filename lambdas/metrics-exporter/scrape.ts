@@ -1,4 +1,4 @@
-import { SNAPSHOT_MAX_AGE_SECONDS } from '../shared/metrics-snapshot';
+import { snapshotMaxAgeSeconds } from '../shared/metrics-snapshot';
 import { renderSnapshot } from './render-snapshot';
 import { metricsText, refusal, type TextResponse, unavailable } from './responses';
 import { parseSnapshot, snapshotAgeSeconds } from './snapshot';
@@ -46,10 +46,9 @@ export async function answerScrape(
     return unavailable('metrics snapshot unparsable');
   }
   const ageSeconds = Math.round(snapshotAgeSeconds(parsed.snapshot, dependencies.now()));
-  if (ageSeconds > SNAPSHOT_MAX_AGE_SECONDS) {
-    return unavailable(
-      `metrics snapshot stale: written ${ageSeconds} s ago (more than ${SNAPSHOT_MAX_AGE_SECONDS} s)`,
-    );
+  const maxAgeSeconds = snapshotMaxAgeSeconds(parsed.snapshot);
+  if (ageSeconds > maxAgeSeconds) {
+    return unavailable(`metrics snapshot stale: written ${ageSeconds} s ago (more than ${maxAgeSeconds} s)`);
   }
   return metricsText(await renderSnapshot(parsed.snapshot));
 }

@@ -40,6 +40,7 @@ const family = z
 const snapshot = z.object({
   version: z.literal(1),
   generatedAt: z.iso.datetime({ offset: true }),
+  refreshSeconds: z.optional(z.int().check(z.minimum(60), z.maximum(3_600))),
   exportedThrough: z.iso.datetime({ offset: true }),
   families: z.array(family).check(
     z.maxLength(1_000),

@@ -24,8 +24,13 @@ export interface SnapshotFamily {
  */
 export interface MetricsSnapshot {
   version: 1;
-  /** When the evaluator wrote it; `/metrics` answers 503 when it is older than `SNAPSHOT_MAX_AGE_SECONDS`. */
+  /** When the evaluator wrote it; `/metrics` answers 503 when it is older than `snapshotMaxAgeSeconds()`. */
   generatedAt: string;
+  /**
+   * How often the evaluator rewrites it (METRICS_EXPORT_EVERY_MINUTES × 60). Absent in snapshots written
+   * before it existed, which were rewritten every minute.
+   */
+  refreshSeconds?: number;
   /** The end of the newest minute included (exclusive): the export's watermark. */
   exportedThrough: string;
   families: SnapshotFamily[];
@@ -36,7 +41,13 @@ export function snapshotKey(serviceName: string, stage: string): string {
   return `${serviceName}:${stage}:metrics-snapshot`;
 }
 
-export const SNAPSHOT_MAX_AGE_SECONDS = 180;
+/** A snapshot may be this much older than its refresh interval: one missed run, and CloudWatch's lag. */
+export const SNAPSHOT_GRACE_SECONDS = 120;
+
+/** The age beyond which `/metrics` calls a snapshot stale: its writer stopped, rather than not yet due. */
+export function snapshotMaxAgeSeconds(snapshot: Pick<MetricsSnapshot, 'refreshSeconds'>): number {
+  return (snapshot.refreshSeconds ?? 60) + SNAPSHOT_GRACE_SECONDS;
+}
 
 /**
  * InfluxDB measurements the export writes, one point per metric and closed minute, stamped with that

@@ -17,7 +17,10 @@ export interface Assumptions {
   warmEnvironments: number;
   /** Share of hours in which a rare metric (a dead letter, a 503, a scheduled function's cold start) gets data. */
   rareMetricHourShare: number;
-  /** The evaluator exports the metrics for /metrics and InfluxDB once every this many minutes (METRICS_EXPORT_EVERY_MINUTES). */
+  /**
+   * The evaluator exports the metrics for /metrics and InfluxDB once every this many minutes: the template's
+   * METRICS_EXPORT_EVERY_MINUTES when it has one (so is the evaluation interval's ALERT_EVALUATION_INTERVAL).
+   */
   metricsExportEveryMinutes: number;
 }
 
@@ -32,7 +35,7 @@ export const DEFAULT_ASSUMPTIONS: Assumptions = {
   alertsPerDay: 20,
   warmEnvironments: 5,
   rareMetricHourShare: 0.05,
-  metricsExportEveryMinutes: 2,
+  metricsExportEveryMinutes: 5,
 };
 
 /** Per function (lambdas/<dir>): billed duration and log bytes per invocation, for the monitoring functions. */

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { accessLogBytesOf, findTemplate, parseAssumptions, sensitivityTable } from '../../scripts/cost';
+import {
+  accessLogBytesOf,
+  findTemplate,
+  parseAssumptions,
+  sensitivityTable,
+  settingsInTemplate,
+} from '../../scripts/cost';
 import { DEFAULT_ASSUMPTIONS, SECONDS_PER_MONTH } from '../../scripts/cost/assumptions';
 import type { Measured } from '../../scripts/cost/measured';
 import { customMetricFamilies } from '../../scripts/cost/metric-catalog';
@@ -232,7 +238,7 @@ describe('the cost model', () => {
     expect(line(items, /X-Ray/).monthlyUsd).toBe(0);
   });
 
-  it('prices the metrics export from the series it requests every second minute, and /metrics scrapes not at all', () => {
+  it('prices the metrics export from the series it requests every fifth minute, and /metrics scrapes not at all', () => {
     // Act
     const items = costOf();
     const exported = exportBilledMetrics(
@@ -240,9 +246,9 @@ describe('the cost model', () => {
       readInventory(TEMPLATE).functions.length,
       DEFAULT_ASSUMPTIONS.rareMetricHourShare,
     );
-    // Assess: 21,900 exports a month at $0.01 per 1,000 metrics, and one ListMetrics call each
-    expect(line(items, /metrics export for/).monthlyUsd).toBeCloseTo((exported * 21_900 * 0.01) / 1_000, 6);
-    expect(line(items, /ListMetrics/).monthlyUsd).toBeCloseTo((21_900 * 0.01) / 1_000, 6);
+    // Assess: 8,760 exports a month at $0.01 per 1,000 metrics, and one ListMetrics call each
+    expect(line(items, /metrics export for/).monthlyUsd).toBeCloseTo((exported * 8_760 * 0.01) / 1_000, 6);
+    expect(line(items, /ListMetrics/).monthlyUsd).toBeCloseTo((8_760 * 0.01) / 1_000, 6);
     expect(items.filter((item) => /scrapes a minute ×/.test(item.item))).toEqual([]);
   });
 
@@ -317,6 +323,35 @@ describe('the cost model', () => {
     expect(assumptions).toMatchObject({ requestsPerSecond: 20, errorRate: 0.01, alertRules: 10 });
     expect(() => parseAssumptions(['--error-rate', '5'])).toThrow(/share from 0 to 1/);
     expect(() => parseAssumptions(['--alert-rules', 'ten'])).toThrow(/must be a number/);
+  });
+
+  it("prices the stage's own evaluation interval and export cadence, unless a flag says otherwise", () => {
+    // Prepare
+    const inventory = readInventory({
+      Resources: {
+        EvaluatorRole: {
+          Type: 'AWS::IAM::Role',
+          Properties: { Description: 'Runs the alert-evaluator function of signupflow monitoring (test)' },
+        },
+        Evaluator: {
+          Type: 'AWS::Lambda::Function',
+          Properties: {
+            Role: { 'Fn::GetAtt': ['EvaluatorRole', 'Arn'] },
+            Environment: {
+              Variables: { ALERT_EVALUATION_INTERVAL: '120', METRICS_EXPORT_EVERY_MINUTES: '10' },
+            },
+          },
+        },
+      },
+    });
+    // Act
+    const settings = settingsInTemplate(inventory);
+    const { given } = parseAssumptions(['--metrics-export-every-minutes', '1']);
+    // Assess
+    expect(settings).toEqual({ evaluationIntervalSeconds: 120, metricsExportEveryMinutes: 10 });
+    expect([...given]).toEqual(['metricsExportEveryMinutes']);
+    expect(settingsInTemplate(readInventory(TEMPLATE))).toEqual({});
+    expect(() => parseAssumptions(['--metrics-export-every-minutes', '0'])).toThrow(/above 0/);
   });
 
   it('asks for `npm run synth` when there is no template', () => {

@@ -33,8 +33,18 @@ export async function exportDependencies(
       : undefined,
     serviceName: env.POWERTOOLS_SERVICE_NAME ?? 'signupflow',
     stage: env.STAGE ?? 'local',
-    everyMinutes: Math.min(2, Math.max(1, Number(env.METRICS_EXPORT_EVERY_MINUTES ?? 2) || 2)),
+    everyMinutes: exportEveryMinutes(env.METRICS_EXPORT_EVERY_MINUTES),
   };
+}
+
+/** METRICS_EXPORT_EVERY_MINUTES: whole minutes from 1 to 15, 5 when unset or unreadable. */
+export const DEFAULT_EXPORT_EVERY_MINUTES = 5;
+export const MAX_EXPORT_EVERY_MINUTES = 15;
+
+export function exportEveryMinutes(raw: string | undefined): number {
+  const minutes = Math.trunc(Number(raw ?? DEFAULT_EXPORT_EVERY_MINUTES));
+  if (!Number.isFinite(minutes) || minutes < 1) return DEFAULT_EXPORT_EVERY_MINUTES;
+  return Math.min(MAX_EXPORT_EVERY_MINUTES, minutes);
 }
 
 async function influxConnection(url: string, env: Env) {

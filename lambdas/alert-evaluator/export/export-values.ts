@@ -117,6 +117,7 @@ export function buildSnapshot(input: {
   series: ExportedSeries[];
   exportedThrough: Date;
   generatedAt: Date;
+  refreshSeconds: number;
   evaluationSeconds: number;
   pendingNotifications: number;
 }): MetricsSnapshot {
@@ -188,6 +189,7 @@ export function buildSnapshot(input: {
   return {
     version: 1,
     generatedAt: input.generatedAt.toISOString(),
+    refreshSeconds: input.refreshSeconds,
     exportedThrough: input.exportedThrough.toISOString(),
     families: [...families].map(([name, samples]) => ({
       name,

@@ -22,9 +22,10 @@ export interface ExportDependencies {
   serviceName: string;
   stage: string;
   /**
-   * Export once this many closed minutes are pending (GetMetricData bills per metric and call, not per
-   * datapoint: every 2 minutes halves the export's cost). The snapshot is then at most this old, below
-   * /metrics' limit of SNAPSHOT_MAX_AGE_SECONDS.
+   * Export once this many closed minutes are pending, every minute of them at one-minute resolution:
+   * GetMetricData bills per metric and call, not per datapoint, so every 5 minutes costs a fifth of every
+   * minute, and /metrics and InfluxDB are at most that much behind. The snapshot says so
+   * (`refreshSeconds`), and /metrics calls it stale only past that and a grace.
    */
   everyMinutes: number;
   report: (message: string, details: Record<string, unknown>) => void;
@@ -101,6 +102,7 @@ export async function runExport(
       series,
       exportedThrough,
       generatedAt: input.now,
+      refreshSeconds: deps.everyMinutes * 60,
       evaluationSeconds: input.evaluationSeconds,
       pendingNotifications: state.pendingNotifications,
     });

@@ -198,6 +198,27 @@ describe('the metrics export of each evaluator run', () => {
     expect(await requestsTotal()).toBe(150);
   });
 
+  it('exports every fifth minute, the default, each minute at its own resolution, and says so in the snapshot', async () => {
+    // Prepare
+    const settings = harness.metricsExport as NonNullable<typeof harness.metricsExport>;
+    settings.everyMinutes = 5;
+    const exported: (number | undefined)[] = [];
+    // Act: eleven runs a minute apart, each minute with 10 requests more than the one before
+    try {
+      for (let run = 1; run <= 11; run += 1) {
+        traffic(1, 10 * run, 0);
+        exported.push((await harness.run()).export?.snapshotMinutes);
+        harness.advanceMinutes(1);
+      }
+    } finally {
+      settings.everyMinutes = 1;
+    }
+    // Assess: the first run starts the export; then every fifth run adds the five minutes since
+    expect(exported).toEqual([1, ...Array(4).fill(undefined), 5, ...Array(4).fill(undefined), 5]);
+    expect(await requestsTotal()).toBe(10 * ((11 * 12) / 2));
+    expect((await snapshot()).refreshSeconds).toBe(300);
+  });
+
   it('writes a snapshot that /metrics renders and promtool accepts, every family of the export set in it', async () => {
     // Prepare: a minute of every kind of series the export reads
     traffic(1, 100, 3);

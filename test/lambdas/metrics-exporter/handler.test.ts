@@ -151,6 +151,26 @@ describe('GET /metrics in AWS: the Redis snapshot behind a bearer token', () => 
     expect(answer.body).toMatch(/^metrics snapshot stale: written 20\d s ago \(more than 180 s\)\n$/);
   });
 
+  it('serves a snapshot refreshed every five minutes until it is two minutes late, then calls it stale', async () => {
+    // Prepare
+    const writtenAgo = async (seconds: number) =>
+      redis.set(
+        KEY,
+        JSON.stringify({ ...realisticSnapshot(new Date(Date.now() - seconds * 1_000)), refreshSeconds: 300 }),
+      );
+
+    // Act
+    await writtenAgo(400);
+    const due = await scrape();
+    await writtenAgo(430);
+    const late = await scrape();
+
+    // Assess
+    expect(due.statusCode).toBe(200);
+    expect(late.statusCode).toBe(503);
+    expect(late.body).toMatch(/^metrics snapshot stale: written 43\d s ago \(more than 420 s\)\n$/);
+  });
+
   it('answers 503 when the snapshot is unparsable, and logs why', async () => {
     // Prepare
     await redis.set(KEY, JSON.stringify({ ...realisticSnapshot(), version: 7 }));

@@ -29,6 +29,16 @@ describe('parsing the snapshot the evaluator wrote', () => {
     ['another version', JSON.stringify({ ...realisticSnapshot(), version: 2 }), 'version'],
     ['no generatedAt', JSON.stringify({ ...realisticSnapshot(), generatedAt: undefined }), 'generatedAt'],
     [
+      'a refresh interval below a minute',
+      JSON.stringify({ ...realisticSnapshot(), refreshSeconds: 5 }),
+      'refreshSeconds',
+    ],
+    [
+      'a refresh interval that is not whole seconds',
+      JSON.stringify({ ...realisticSnapshot(), refreshSeconds: 300.5 }),
+      'refreshSeconds',
+    ],
+    [
       'a metric name Prometheus rejects',
       withFamily({ ...counter, name: 'http requests' }),
       'families.0.name',
