@@ -47,7 +47,14 @@ const REQUESTS: [string, Request][] = [
   ],
   [
     'a request no route matched',
-    { requestId: 'JpMQ1hG4IAMEbOA=', ip: '198.51.100.4', route: '-', status: '404', latency: '1', error: '-' },
+    {
+      requestId: 'JpMQ1hG4IAMEbOA=',
+      ip: '198.51.100.4',
+      route: '-',
+      status: '404',
+      latency: '1',
+      error: '-',
+    },
   ],
   [
     'the default route, without a latency',
