@@ -1,3 +1,5 @@
+import { renderAccessLogLine } from '../lib/access-log-format';
+
 /**
  * Typical values of API Gateway's `$context` variables, by kind of request: HTTP API request ids are 16
  * characters, `integrationErrorMessage` is `-` when the integration answered.
@@ -32,22 +34,24 @@ export interface AccessLogEstimate {
 }
 
 /**
- * The bytes of one access log line for the JSON format built from `fields` (name → `$context` variable), as
- * API Gateway writes it: the format with each variable replaced by its value. An estimate, not a
- * measurement: API Gateway cannot run here.
+ * The bytes of one access log line as API Gateway writes it for `format` (the stage's format string, or a
+ * JSON format given as its fields, name → `$context` variable): the format with each variable replaced by
+ * its typical value. An estimate, not a measurement: API Gateway cannot run here.
  */
-export function estimateAccessLogBytes(fields: Record<string, string>): AccessLogEstimate {
-  const unknownVariables = Object.values(fields).filter((variable) => !(variable in TYPICAL));
+export function estimateAccessLogBytes(format: string | Record<string, string>): AccessLogEstimate {
+  const text = typeof format === 'string' ? format : JSON.stringify(format);
+  const unknownVariables = new Set<string>();
   const line = (kind: 'success' | 'error') =>
-    JSON.stringify(
-      Object.fromEntries(
-        Object.entries(fields).map(([name, variable]) => [name, TYPICAL[variable]?.[kind] ?? 'x'.repeat(10)]),
-      ),
-    );
+    renderAccessLogLine(text, (variable) => {
+      const typical = TYPICAL[variable]?.[kind];
+      if (typical === undefined) unknownVariables.add(variable);
+      return typical ?? 'x'.repeat(10);
+    });
+  const success = line('success');
   return {
-    successBytes: Buffer.byteLength(line('success')),
+    successBytes: Buffer.byteLength(success),
     errorBytes: Buffer.byteLength(line('error')),
-    sample: line('success'),
-    unknownVariables,
+    sample: success,
+    unknownVariables: [...unknownVariables],
   };
 }

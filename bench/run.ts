@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { ACCESS_LOG_FIELDS } from '../lib/signupflow-api';
+import { ACCESS_LOG_FORMAT } from '../lib/access-log-format';
 import { createTestDatabase, type TestDatabase } from '../test/support/postgres';
 import { estimateAccessLogBytes } from './access-log';
 import { type BundleResult, bundle, functionDirs, handlerEntry, ROOT, sideBundleEntries } from './bundle';
@@ -165,7 +165,7 @@ async function main(): Promise<void> {
         }),
       );
     }
-    const accessLog = estimateAccessLogBytes(ACCESS_LOG_FIELDS);
+    const accessLog = estimateAccessLogBytes(ACCESS_LOG_FORMAT);
 
     log('health and evaluator benchmarks (when present)');
     // The health benchmark serves the local server against DATABASE_URL: the benchmark's database.
@@ -205,7 +205,7 @@ async function main(): Promise<void> {
       sentryEnvelopesReceived: sentry.envelopes(),
       logBytes: logs,
       mixErrorShare: 1 / MIX_ERROR_EVERY,
-      accessLog: { fields: ACCESS_LOG_FIELDS, ...accessLog },
+      accessLog: { format: ACCESS_LOG_FORMAT, ...accessLog },
       health,
       evaluator,
       metricsExporter,
@@ -337,7 +337,7 @@ export function report(results: Results): string {
           ? verdict(l.bytesPerRequest <= BUDGETS.successLogBytesPerRequest)
           : '',
       ]),
-    )}\nAPI Gateway access log (estimated from ACCESS_LOG_FIELDS, reported separately): ${results.accessLog.successBytes} bytes per 2xx, ${results.accessLog.errorBytes} per 5xx\n  ${results.accessLog.sample}`,
+    )}\nAPI Gateway access log (estimated from ACCESS_LOG_FORMAT, reported separately): ${results.accessLog.successBytes} bytes per 2xx, ${results.accessLog.errorBytes} per 5xx\n  ${results.accessLog.sample}`,
   );
 
   if (results.health) {

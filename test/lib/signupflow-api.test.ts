@@ -4,6 +4,7 @@ import path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ACCESS_LOG_FORMAT } from '../../lib/access-log-format';
 import { loadStageConfig } from '../../lib/config';
 import { DatabaseAccess } from '../../lib/database-access';
 import { MonitoringKey } from '../../lib/monitoring-key';
@@ -73,6 +74,13 @@ describe('SignUpFlowApi 5xx rate alarm', () => {
         stageMetric('Count', 'requests'),
       ]),
     });
+  });
+
+  it('writes the access log line in the format the runbook parses and the cost model estimates', () => {
+    // Assess: one stage, with the format of lib/access-log-format.ts.
+    const stages = Object.values(template.findResources('AWS::ApiGatewayV2::Stage')) as Resource[];
+    expect(stages).toHaveLength(1);
+    expect((stages[0] as Resource).Properties.AccessLogSettings).toMatchObject({ Format: ACCESS_LOG_FORMAT });
   });
 
   it('keeps the access logs in an encrypted Infrequent Access log group, and the function logs (EMF) in Standard', () => {

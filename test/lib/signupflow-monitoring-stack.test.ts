@@ -1,5 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ACCESS_LOG_FORMAT } from '../../lib/access-log-format';
 import { loadStageConfig } from '../../lib/config';
 import { stackIdFor } from '../../lib/signupflow-monitoring-stack';
 import { type SynthesizedStack, synthesizeStack } from '../support/synth';
@@ -147,7 +148,7 @@ describe('the dev stack', () => {
     synthesized.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: '$default',
       DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
-      AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('requestId') },
+      AccessLogSettings: { DestinationArn: Match.anyValue(), Format: ACCESS_LOG_FORMAT },
     });
     synthesized.template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'GET /api/events' });
     synthesized.template.hasResourceProperties('AWS::ApiGatewayV2::Route', {

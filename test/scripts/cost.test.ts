@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ACCESS_LOG_FORMAT } from '../../lib/access-log-format';
 import {
   accessLogBytesOf,
   findTemplate,
@@ -314,6 +315,24 @@ describe('the cost model', () => {
     const bytes = accessLogBytesOf('{"status":"$context.status"}');
     // Assess
     expect(bytes).toEqual({ success: '{"status":"200"}'.length, error: '{"status":"500"}'.length });
+  });
+
+  it("estimates the stack's space-separated access log line as read from a template", () => {
+    // Prepare: the fixture's stage with the stack's format.
+    const template = structuredClone(TEMPLATE);
+    const stage = template.Resources?.Stage?.Properties as { AccessLogSettings: { Format: string } };
+    stage.AccessLogSettings.Format = ACCESS_LOG_FORMAT;
+    // Act
+    const bytes = accessLogBytesOf(readInventory(template).accessLogFormat);
+    // Assess: the format with typical values, not the length of the format string itself.
+    expect(bytes).toEqual({
+      success: Buffer.byteLength('JpMLRjQXIAMEb2w= 203.0.113.27 "GET /api/events" 200 31 -'),
+      error: Buffer.byteLength('JpMLRjQXIAMEb2w= 203.0.113.27 "GET /api/events" 500 48 -'),
+    });
+  });
+
+  it('prices no access log line for a stage without access logs', () => {
+    expect(accessLogBytesOf(undefined)).toEqual({ success: 0, error: 0 });
   });
 
   it('takes traffic from flags and rejects nonsense', () => {
