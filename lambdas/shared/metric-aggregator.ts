@@ -6,6 +6,8 @@ type Dimensions = Record<string, string>;
 interface Series {
   dimensions: Dimensions;
   values: Map<string, { unit: Unit; values: number[] }>;
+  /** Records a 5xx: published ahead of its minute, at once or when the once-a-second limit allows. */
+  urgent?: boolean;
 }
 
 /** The samples of one bucket (one minute by default), by dimension set. */
@@ -21,9 +23,9 @@ const MAX_VALUES_PER_METRIC = 99;
 const MINUTE_MS = 60_000;
 
 /**
- * A 5xx publishes everything pending at most this often per environment. Each early publication splits the
- * minute's series into more documents (about 400 bytes each); at a 5% error rate, publishing at every 5xx
- * was half of the API function's log bill. Read by the cost model (scripts/cost/model.ts).
+ * A 5xx publishes its series ahead of its minute at most this often per environment: each early publication
+ * is one more document of about 430 bytes, and at a 5% error rate publishing at every 5xx was a large part
+ * of the API function's log bill. Read by the cost model (scripts/cost/model.ts).
  */
 export const ERROR_FLUSH_MIN_INTERVAL_MS = 1_000;
 
@@ -38,9 +40,9 @@ export const ERROR_FLUSH_MIN_INTERVAL_MS = 1_000;
  * or at shutdown (`flush()` from the SIGTERM hook), still stamped with the minute it happened.
  * `flushIntervalMs` is the bucket width, at most a minute; 0 publishes everything at every `flushIfDue()`.
  *
- * `flushForError()` (a 5xx) publishes everything at once, the 5xx count with the request counts of its
- * minute, unless everything was published less than `errorFlushMinIntervalMs` ago: then the first
- * `flushIfDue()` after that interval does it.
+ * `flushForError(dimensions)` (a 5xx) publishes the series of the 5xx's own dimension set at once and leaves
+ * every other series in its bucket, unless a 5xx was published less than `errorFlushMinIntervalMs` ago: then
+ * the first `flushIfDue()` after that interval publishes the 5xx series that waited, and only those.
  */
 export class MetricAggregator {
   readonly #metrics: Metrics;
@@ -49,8 +51,7 @@ export class MetricAggregator {
   readonly #errorFlushMinIntervalMs: number;
   /** By the start of the bucket's interval (epoch milliseconds), oldest first. */
   readonly #buckets = new Map<number, Bucket>();
-  #lastFullFlushAt = Number.NEGATIVE_INFINITY;
-  #errorPending = false;
+  #lastErrorFlushAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     metrics: Metrics,
@@ -99,31 +100,46 @@ export class MetricAggregator {
     return pending;
   }
 
-  /** After a 5xx: everything now, or at the first `flushIfDue()` once the minimum interval has passed. */
-  flushForError(): void {
-    this.#errorPending = true;
-    if (this.#errorFlushDue()) this.flush();
+  /**
+   * After a 5xx recorded with `dimensions`: publishes that series now (in every pending bucket, each stamped
+   * with its minute), or at the first `flushIfDue()` once the minimum interval has passed. Other series wait.
+   */
+  flushForError(dimensions: Dimensions): void {
+    const key = JSON.stringify(dimensions);
+    for (const bucket of this.#buckets.values()) {
+      const series = bucket.get(key);
+      if (series) series.urgent = true;
+    }
+    if (this.#errorFlushDue()) this.#publishUrgent();
   }
 
-  /** Publishes every bucket whose interval has closed (all of them when a 5xx waits); the open one keeps collecting. */
+  /** Publishes every bucket whose interval has closed, and the 5xx series that waited for the limit. */
   flushIfDue(): void {
-    if (this.#errorPending && this.#errorFlushDue()) {
-      this.flush();
-      return;
-    }
+    if (this.#errorFlushDue()) this.#publishUrgent();
     const open = this.#bucketMs === 0 ? Number.POSITIVE_INFINITY : this.#bucketStart(this.#now());
     for (const start of [...this.#buckets.keys()]) if (start < open) this.#publishBucket(start);
   }
 
-  /** Publishes every bucket, the open one included: on a 5xx and at shutdown. */
+  /** Publishes every bucket, the open one included: at shutdown. */
   flush(): void {
-    this.#errorPending = false;
-    this.#lastFullFlushAt = this.#now();
     for (const start of [...this.#buckets.keys()]) this.#publishBucket(start);
   }
 
   #errorFlushDue(): boolean {
-    return this.#now() - this.#lastFullFlushAt >= this.#errorFlushMinIntervalMs;
+    return this.#now() - this.#lastErrorFlushAt >= this.#errorFlushMinIntervalMs;
+  }
+
+  /** The 5xx series of every bucket, each in its own document; the limit restarts when one was written. */
+  #publishUrgent(): void {
+    for (const [start, bucket] of this.#buckets) {
+      for (const [key, series] of bucket) {
+        if (!series.urgent) continue;
+        bucket.delete(key);
+        this.#publish(start, series);
+        this.#lastErrorFlushAt = this.#now();
+      }
+      if (bucket.size === 0) this.#buckets.delete(start);
+    }
   }
 
   #bucketStart(time: number): number {

@@ -139,6 +139,8 @@ export function apiLogParts(measured: Measured): {
 } {
   const errorLine = Math.max(0, measured.serverErrorBytes - measured.serverErrorEmfBytes);
   // The mix publishes at every 5xx: what it prints beyond its 2xx and error lines is the publications.
+  // Each is the 5xx's own series (the minute's other series wait for it to close, in the 2xx's bytes), so
+  // this comes out close to serverErrorEmfBytes; a publication that took other series along would show here.
   const share = measured.mixErrorShare ?? 0;
   const publication =
     measured.mixBytes !== undefined && share > 0

@@ -100,7 +100,7 @@ describe('MetricAggregator', () => {
   });
 
   it('keeps the samples taken after a flush in mid-minute until that minute closes', () => {
-    // Prepare: a 5xx at 10:00:30 writes everything pending.
+    // Prepare: a flush at 10:00:30 writes the open minute (the log-bytes benchmark flushes so).
     output = captureOutput();
     const metrics = aggregator();
     vi.setSystemTime(at('10:00:30'));
@@ -162,43 +162,194 @@ describe('MetricAggregator', () => {
     }
   });
 
-  it('publishes at a 5xx at most once a second, and a 5xx held back at the first invocation after that second', () => {
-    // Prepare
-    output = captureOutput();
-    vi.setSystemTime(at('10:00:05'));
-    const metrics = aggregator();
+  describe('at a 5xx', () => {
     const serverError = { ...ok, status_code: '500' };
+    /** One request as withObservability records it: its count and duration, then the flush a 5xx asks for. */
+    const request = (metrics: MetricAggregator, dimensions: Record<string, string>, seconds = 0.01) => {
+      metrics.count('http_requests_total', dimensions);
+      metrics.add('http_request_duration_seconds', 'Seconds', seconds, dimensions);
+      if (Number(dimensions.status_code) >= 500) metrics.flushForError(dimensions);
+    };
     const published = () =>
-      output.emf().map((document) => [document.status_code, document.http_requests_total]);
+      output
+        .emf()
+        .map((document) => [
+          document.endpoint,
+          document.status_code,
+          document.http_requests_total,
+          timestampOf(document),
+        ]);
 
-    // Act: a 5xx publishes at once; a second one 400 ms later waits; a 2xx at 10:00:06.2 takes both along.
-    metrics.count('http_requests_total', ok);
-    metrics.count('http_requests_total', serverError);
-    metrics.flushForError();
-    const afterTheFirst = published();
-    vi.setSystemTime(at('10:00:05.400'));
-    metrics.count('http_requests_total', ok);
-    metrics.count('http_requests_total', serverError);
-    metrics.flushForError();
-    metrics.flushIfDue();
-    const afterTheSecond = published();
-    vi.setSystemTime(at('10:00:06.200'));
-    metrics.count('http_requests_total', ok);
-    metrics.flushIfDue();
+    it('publishes its own series at once and leaves a pending 2xx of the same minute until the minute closes', () => {
+      // Prepare
+      output = captureOutput();
+      vi.setSystemTime(at('10:00:05'));
+      const metrics = aggregator();
+      request(metrics, ok, 0.012);
 
-    // Assess: the 5xx and the 2xx counts of the minute travel together each time.
-    expect(afterTheFirst).toEqual([
-      ['200', 1],
-      ['500', 1],
-    ]);
-    expect(afterTheSecond).toEqual(afterTheFirst);
-    expect(published()).toEqual([
-      ['200', 1],
-      ['500', 1],
-      ['200', 2],
-      ['500', 1],
-    ]);
-    expect(metrics.pendingSeries).toBe(0);
+      // Act
+      request(metrics, serverError, 0.25);
+      metrics.flushIfDue();
+      const atTheError = output.emf();
+      vi.setSystemTime(at('10:00:59.999'));
+      metrics.flushIfDue();
+      const beforeTheMinuteCloses = published();
+      vi.setSystemTime(at('10:01:00'));
+      metrics.flushIfDue();
+
+      // Assess
+      expect(atTheError).toEqual([
+        expect.objectContaining({
+          ...serverError,
+          http_requests_total: 1,
+          http_request_duration_seconds: 0.25,
+        }),
+      ]);
+      expect(timestampOf(atTheError[0] ?? {})).toBe(at('10:00:00'));
+      expect(beforeTheMinuteCloses).toEqual([['/api/events', '500', 1, at('10:00:00')]]);
+      expect(output.emf()[1]).toMatchObject({
+        ...ok,
+        http_requests_total: 1,
+        http_request_duration_seconds: 0.012,
+      });
+      expect(published()).toEqual([
+        ['/api/events', '500', 1, at('10:00:00')],
+        ['/api/events', '200', 1, at('10:00:00')],
+      ]);
+      expect(metrics.pendingSeries).toBe(0);
+    });
+
+    it('publishes at most once a second: a 5xx held back goes alone at the first invocation after that second', () => {
+      // Prepare
+      output = captureOutput();
+      vi.setSystemTime(at('10:00:05'));
+      const metrics = aggregator();
+      request(metrics, ok);
+      request(metrics, serverError);
+      metrics.flushIfDue();
+      const afterTheFirst = published();
+
+      // Act: a second 5xx 400 ms later waits, also at 10:00:05.9; a 2xx at 10:00:06.2 ends after the second.
+      vi.setSystemTime(at('10:00:05.400'));
+      request(metrics, ok);
+      request(metrics, serverError);
+      metrics.flushIfDue();
+      vi.setSystemTime(at('10:00:05.900'));
+      request(metrics, ok);
+      metrics.flushIfDue();
+      const withinTheSecond = published();
+      vi.setSystemTime(at('10:00:06.200'));
+      request(metrics, ok);
+      metrics.flushIfDue();
+      const afterTheSecond = published();
+      vi.setSystemTime(at('10:01:00'));
+      metrics.flushIfDue();
+
+      // Assess: each 5xx is its own document; the 2xx of the minute wait for it to close, in one document.
+      expect(afterTheFirst).toEqual([['/api/events', '500', 1, at('10:00:00')]]);
+      expect(withinTheSecond).toEqual(afterTheFirst);
+      expect(afterTheSecond).toEqual([
+        ['/api/events', '500', 1, at('10:00:00')],
+        ['/api/events', '500', 1, at('10:00:00')],
+      ]);
+      expect(published()).toEqual([...afterTheSecond, ['/api/events', '200', 4, at('10:00:00')]]);
+      expect(metrics.pendingSeries).toBe(0);
+    });
+
+    it("publishes route A's 5xx without route B's pending series or route A's other statuses", () => {
+      // Prepare
+      output = captureOutput();
+      vi.setSystemTime(at('10:00:05'));
+      const metrics = aggregator();
+      const routeB = { endpoint: '/api/signups', method: 'POST', status_code: '201' };
+      request(metrics, routeB);
+      request(metrics, ok);
+      metrics.add('db_query_duration_seconds', 'Seconds', 0.002, { query_type: 'select' });
+
+      // Act
+      request(metrics, { ...ok, status_code: '503' });
+      metrics.flushIfDue();
+
+      // Assess
+      expect(published()).toEqual([['/api/events', '503', 1, at('10:00:00')]]);
+      expect(metrics.pendingSeries).toBe(3);
+    });
+
+    it('publishes every 5xx series that waited, each in its own document, once the second has passed', () => {
+      // Prepare: route A's 5xx is published; route B's 5xx and a second one of route A come within the second.
+      output = captureOutput();
+      vi.setSystemTime(at('10:00:05'));
+      const metrics = aggregator();
+      const routeBError = { endpoint: '/api/signups', method: 'POST', status_code: '502' };
+      request(metrics, serverError);
+      vi.setSystemTime(at('10:00:05.300'));
+      request(metrics, routeBError);
+      request(metrics, serverError);
+      request(metrics, ok);
+      metrics.flushIfDue();
+
+      // Act
+      vi.setSystemTime(at('10:00:06.100'));
+      metrics.flushIfDue();
+
+      // Assess
+      expect(published()).toEqual([
+        ['/api/events', '500', 1, at('10:00:00')],
+        ['/api/signups', '502', 1, at('10:00:00')],
+        ['/api/events', '500', 1, at('10:00:00')],
+      ]);
+      expect(metrics.pendingSeries).toBe(1);
+    });
+
+    it('leaves a held 5xx to its bucket when the minute closes first: stamped with its minute, written once', () => {
+      // Prepare: a 5xx at 10:00:59.5 is published; one at 10:00:59.8 waits for the second to pass.
+      output = captureOutput();
+      vi.setSystemTime(at('10:00:59.500'));
+      const metrics = aggregator();
+      request(metrics, serverError);
+      vi.setSystemTime(at('10:00:59.800'));
+      request(metrics, serverError);
+      metrics.flushIfDue();
+
+      // Act
+      vi.setSystemTime(at('10:01:00.100'));
+      request(metrics, ok);
+      metrics.flushIfDue();
+      vi.setSystemTime(at('10:01:00.600'));
+      metrics.flushIfDue();
+
+      // Assess
+      expect(published()).toEqual([
+        ['/api/events', '500', 1, at('10:00:00')],
+        ['/api/events', '500', 1, at('10:00:00')],
+      ]);
+      expect(metrics.pendingSeries).toBe(1);
+    });
+
+    it('still publishes everything at shutdown: a held 5xx and every other pending series, each in its minute', () => {
+      // Prepare
+      output = captureOutput();
+      vi.setSystemTime(at('10:00:50'));
+      const metrics = aggregator();
+      request(metrics, ok);
+      vi.setSystemTime(at('10:01:05'));
+      request(metrics, ok);
+      request(metrics, serverError);
+      vi.setSystemTime(at('10:01:05.500'));
+      request(metrics, serverError);
+      output.clear();
+
+      // Act
+      metrics.flush();
+
+      // Assess
+      expect(published()).toEqual([
+        ['/api/events', '200', 1, at('10:00:00')],
+        ['/api/events', '200', 1, at('10:01:00')],
+        ['/api/events', '500', 1, at('10:01:00')],
+      ]);
+      expect(metrics.pendingSeries).toBe(0);
+    });
   });
 
   it('writes nothing when nothing was recorded', () => {
