@@ -189,7 +189,7 @@ function main(): void {
       ],
     ),
     '',
-    `Custom metrics: ${metricFamilies.map((family) => `${family.name} ${family.combinations}`).join(', ')}`,
+    `Custom metrics: ${metricFamilies.map((family) => `${family.name} ${family.series.length}`).join(', ')}`,
     `Goal: below $${GOAL_USD} a month: ${sum < GOAL_USD ? 'met' : `MISSED by ${usd(sum - GOAL_USD)}`}`,
     '',
     `Sensitivity: total per month by 5xx share and alert rules (the other figures as above)`,

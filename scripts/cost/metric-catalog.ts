@@ -3,6 +3,20 @@ import path from 'node:path';
 import type { StackInventory } from './template';
 
 /**
+ * When a series gets data, which decides what it costs: CloudWatch prorates a custom metric by the hours in
+ * which it receives data, and the export's ListMetrics (active in the last 3 hours) only lists such series.
+ * - `always`: every hour (a scheduled function's own metrics, the API's busy path);
+ * - `rare`: only in an hour with a failure, a person's test or a rare cold start (`rareMetricHourShare`);
+ * - `route`: by the requests the traffic sends to that route with that status;
+ * - `invocations`: in the hours the function runs at all (the notifier runs when there is an alert).
+ */
+export type Activity =
+  | { kind: 'always' }
+  | { kind: 'rare' }
+  | { kind: 'route'; method: string; path: string; functionDir: string; status: string }
+  | { kind: 'invocations'; functionDir: string };
+
+/**
  * The custom metrics the code can emit, as (name, dimension combination) pairs: each is a billed custom
  * metric. Powertools adds the `service` dimension to every one, and every function shares the same service
  * name, so the same pair from two functions is one metric. Values that depend on deployment (routes, the
@@ -11,15 +25,8 @@ import type { StackInventory } from './template';
  */
 export interface MetricFamily {
   name: string;
-  /** Dimension combinations (besides `service`). */
-  combinations: number;
-  /**
-   * Of those, combinations that only see data in a rare hour (a health check's 503, a dead letter, a retry, a
-   * cold start of a scheduled function): CloudWatch prorates a custom metric by the hours it receives data.
-   */
-  rareCombinations?: number;
-  /** Of the request families' combinations, those of 2xx statuses (the export queries their quantiles). */
-  successCombinations?: number;
+  /** One entry per dimension combination (besides `service`): when it gets data. */
+  series: Activity[];
   source: string;
 }
 
@@ -29,17 +36,14 @@ export const STATUS_CODES: Record<string, string[]> = {
   health: ['200', '503'],
 };
 
-/** Status codes that only a failure produces, rare enough that most hours see none (health's 503). */
-export const RARE_STATUS_CODES = ['503'];
-
-/** Functions run by a schedule keep their environment for hours: a cold start is a rare hour's event. */
-export const RARELY_COLD_FUNCTIONS = ['health', 'alert-evaluator'];
-
 /** Routes whose status codes differ from their function's: the test error only ever answers 500. */
 export const ROUTE_STATUS_CODES: Record<string, string[]> = {
   'POST /api/trigger-test-error': ['500'],
   'GET /live': ['200'],
 };
+
+/** Functions run by a schedule keep their environment for hours: a cold start is a rare hour's event. */
+export const RARELY_COLD_FUNCTIONS = ['health', 'alert-evaluator'];
 
 /** lambdas/health/health-metrics.ts: healthy (0/1) and response time, per component. */
 export const HEALTH_METRICS = ['health_check_healthy', 'health_check_response_time_ms'];
@@ -57,10 +61,8 @@ export const NOTIFIER_OUTCOMES = [
   'dead_lettered:unprocessable',
   'unqueued:any',
 ];
-/** Of those, the outcomes only a failure or an unknown message produces. */
-export const RARE_NOTIFIER_OUTCOMES = NOTIFIER_OUTCOMES.filter(
-  (outcome) => !['delivered:alert', 'delivered:alarm'].includes(outcome),
-);
+/** Of those, the outcomes every alert or alarm produces; the others take a failure or an unknown message. */
+export const ROUTINE_NOTIFIER_OUTCOMES = ['delivered:alert', 'delivered:alarm'];
 export const NOTIFIER_RETRY_CAUSES = ['rate_limited', 'server_error', 'timeout', 'network_error'];
 
 /** lambdas/alert-evaluator/handler.ts recordRun: the run's own health, no dimension besides `service`. */
@@ -72,6 +74,11 @@ export const EVALUATOR_METRICS = [
   'alert_rules_in_error',
   'alert_notifications_failed',
 ];
+
+const ALWAYS: Activity = { kind: 'always' };
+const RARE: Activity = { kind: 'rare' };
+const times = (count: number, activity: Activity): Activity[] =>
+  Array.from({ length: count }, () => activity);
 
 /** The query types passed to `Database.query(type, ...)` anywhere under `lambdas/`. */
 export function queryTypesInCode(lambdasDir: string): string[] {
@@ -94,38 +101,22 @@ export function queryTypesInCode(lambdasDir: string): string[] {
 export function customMetricFamilies(inventory: StackInventory, queryTypes: string[]): MetricFamily[] {
   const dirOf = new Map(inventory.functions.map((fn) => [fn.logicalId, fn.functionDir]));
   const dirs = new Set(inventory.functions.map((fn) => fn.functionDir));
-  const statusCodesOf = (route: (typeof inventory.routes)[number]) => {
-    const dir = route.functionId ? (dirOf.get(route.functionId) ?? '') : '';
-    return ROUTE_STATUS_CODES[`${route.method} ${route.path}`] ?? STATUS_CODES[dir] ?? ['200', '500'];
-  };
-  const requestCombinations = inventory.routes.reduce((sum, route) => sum + statusCodesOf(route).length, 0);
-  const rareRequestCombinations = inventory.routes.reduce(
-    (sum, route) => sum + statusCodesOf(route).filter((code) => RARE_STATUS_CODES.includes(code)).length,
-    0,
-  );
-  const successCombinations = inventory.routes.reduce(
-    (sum, route) => sum + statusCodesOf(route).filter((code) => code.startsWith('2')).length,
-    0,
-  );
+  const requestSeries = inventory.routes.flatMap((route) => {
+    const functionDir = route.functionId ? (dirOf.get(route.functionId) ?? '') : '';
+    const codes = ROUTE_STATUS_CODES[`${route.method} ${route.path}`] ??
+      STATUS_CODES[functionDir] ?? ['200', '500'];
+    return codes.map(
+      (status): Activity => ({ kind: 'route', method: route.method, path: route.path, functionDir, status }),
+    );
+  });
   const families: MetricFamily[] = [
-    {
-      name: 'http_requests_total',
-      combinations: requestCombinations,
-      rareCombinations: rareRequestCombinations,
-      source: 'routes × status codes',
-    },
-    {
-      name: 'http_request_duration_seconds',
-      combinations: requestCombinations,
-      rareCombinations: rareRequestCombinations,
-      successCombinations,
-      source: 'routes × status codes',
-    },
+    { name: 'http_requests_total', series: requestSeries, source: 'routes × status codes' },
+    { name: 'http_request_duration_seconds', series: requestSeries, source: 'routes × status codes' },
     {
       name: 'ColdStart',
-      combinations: inventory.functions.length,
-      rareCombinations: inventory.functions.filter((fn) => RARELY_COLD_FUNCTIONS.includes(fn.functionDir))
-        .length,
+      series: inventory.functions.map(({ functionDir }) =>
+        RARELY_COLD_FUNCTIONS.includes(functionDir) ? RARE : { kind: 'invocations', functionDir },
+      ),
       source: 'one per function',
     },
   ];
@@ -133,35 +124,40 @@ export function customMetricFamilies(inventory: StackInventory, queryTypes: stri
     families.push(
       {
         name: 'db_query_duration_seconds',
-        combinations: queryTypes.length,
+        series: times(queryTypes.length, ALWAYS),
         source: `query types ${queryTypes.join(', ')}`,
       },
-      { name: 'db_connections_active', combinations: 1, source: 'no dimension' },
+      { name: 'db_connections_active', series: [ALWAYS], source: 'no dimension' },
     );
   }
   if (dirs.has('health')) {
     for (const name of HEALTH_METRICS) {
-      families.push({ name, combinations: HEALTH_COMPONENTS.length, source: HEALTH_COMPONENTS.join(', ') });
+      families.push({
+        name,
+        series: times(HEALTH_COMPONENTS.length, ALWAYS),
+        source: HEALTH_COMPONENTS.join(', '),
+      });
     }
   }
   if (dirs.has('slack-notifier')) {
+    const whenNotifying: Activity = { kind: 'invocations', functionDir: 'slack-notifier' };
     families.push(
       {
         name: 'slack_notifications_total',
-        combinations: NOTIFIER_OUTCOMES.length,
-        rareCombinations: RARE_NOTIFIER_OUTCOMES.length,
+        series: NOTIFIER_OUTCOMES.map((outcome) =>
+          ROUTINE_NOTIFIER_OUTCOMES.includes(outcome) ? whenNotifying : RARE,
+        ),
         source: 'outcome × kind',
       },
       {
         name: 'slack_delivery_retries_total',
-        combinations: NOTIFIER_RETRY_CAUSES.length,
-        rareCombinations: NOTIFIER_RETRY_CAUSES.length,
+        series: times(NOTIFIER_RETRY_CAUSES.length, RARE),
         source: 'cause',
       },
     );
   }
   if (dirs.has('alert-evaluator')) {
-    for (const name of EVALUATOR_METRICS) families.push({ name, combinations: 1, source: 'no dimension' });
+    for (const name of EVALUATOR_METRICS) families.push({ name, series: [ALWAYS], source: 'no dimension' });
   }
   return families;
 }

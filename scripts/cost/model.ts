@@ -15,8 +15,10 @@ import {
   XRAY_RESERVOIR_PER_SECOND,
 } from './assumptions';
 import { evaluatorMetrics } from './evaluator-metrics';
+import { invocationsPerMonth } from './invocations';
 import type { Measured } from './measured';
-import type { MetricFamily } from './metric-catalog';
+import type { Activity, MetricFamily } from './metric-catalog';
+import { hourShare, listedShare } from './series-activity';
 import type { FunctionInfo, StackInventory } from './template';
 
 export interface Prices {
@@ -64,50 +66,26 @@ export interface CostInput {
 
 const GB = 1024 ** 3;
 
-/** Invocations per month of each function: API traffic on its routes, schedules, checks and alerts. */
-export function invocationsPerMonth(input: CostInput, fn: FunctionInfo): number {
-  const { inventory, assumptions } = input;
-  const scheduled = inventory.schedules
-    .filter((schedule) => schedule.functionId === fn.logicalId)
-    .reduce((sum, schedule) => sum + schedule.perMinute * 60 * HOURS_PER_MONTH, 0);
-  switch (fn.functionDir) {
-    case 'api':
-      return assumptions.requestsPerSecond * SECONDS_PER_MONTH;
-    case 'health':
-      return scheduled + assumptions.healthChecksPerMinute * 60 * HOURS_PER_MONTH;
-    case 'slack-notifier':
-      return assumptions.alertsPerDay * (HOURS_PER_MONTH / 24);
-    case 'alert-evaluator':
-      return scheduled || SECONDS_PER_MONTH / assumptions.evaluationIntervalSeconds;
-    case 'metrics-exporter':
-      return assumptions.metricsScrapesPerMinute * 60 * HOURS_PER_MONTH;
-    default:
-      return scheduled;
-  }
-}
-
 /**
  * Metrics one export requests (lambdas/alert-evaluator/export/export-set.ts): each request and notification
- * series once, each latency series once (Sum) and its 2xx ones three more times (p50, p90, p99), two health components,
- * errors, throttles and p99 duration of each function but the evaluator, the dead-letter queue. Series
- * that only a rare hour sees are listed by ListMetrics (active in the last 3 hours) that share of the time.
+ * series once, each latency series once (Sum) and its 2xx ones three more times (p50, p90, p99), two health
+ * components, errors, throttles and p99 duration of each function but the evaluator, the dead-letter queue.
+ * Our own series are listed by ListMetrics (data in the last 3 hours), so each counts by `listed`.
  */
 export function exportBilledMetrics(
   families: MetricFamily[],
   functionCount: number,
-  rareShare: number,
+  listed: (activity: Activity) => number,
 ): number {
-  const series = (name: string) => {
-    const family = families.find((candidate) => candidate.name === name);
-    if (!family) return 0;
-    const rare = family.rareCombinations ?? 0;
-    return family.combinations - rare + rare * Math.min(1, rareShare * 3);
-  };
+  const series = (name: string, filter: (activity: Activity) => boolean = () => true) =>
+    (families.find((family) => family.name === name)?.series ?? [])
+      .filter(filter)
+      .reduce((sum, activity) => sum + listed(activity), 0);
+  const success = (activity: Activity) => activity.kind === 'route' && activity.status.startsWith('2');
   return (
     series('http_requests_total') +
     series('http_request_duration_seconds') +
-    3 *
-      (families.find((family) => family.name === 'http_request_duration_seconds')?.successCombinations ?? 0) +
+    3 * series('http_request_duration_seconds', success) +
     series('slack_notifications_total') +
     2 +
     3 * Math.max(0, functionCount - 1) +
@@ -224,15 +202,16 @@ export function monthlyCost(input: CostInput): LineItem[] {
     );
   }
 
-  const customMetrics = input.metricFamilies.reduce((sum, family) => sum + family.combinations, 0);
-  const rareMetrics = input.metricFamilies.reduce((sum, family) => sum + (family.rareCombinations ?? 0), 0);
   // CloudWatch prorates a custom metric by the hours in which it receives data.
-  const billedMetrics = customMetrics - rareMetrics + rareMetrics * a.rareMetricHourShare;
+  const allSeries = input.metricFamilies.flatMap((family) => family.series);
+  const shares = allSeries.map((activity) => hourShare(activity, input));
+  const partTime = shares.filter((share) => share < 0.5).length;
+  const metricMonths = shares.reduce((sum, share) => sum + share, 0);
   add(
     'CloudWatch metrics',
-    `custom metrics (EMF), ${rareMetrics} of them with data in ${(a.rareMetricHourShare * 100).toFixed(0)}% of hours`,
-    `${customMetrics} metrics`,
-    billedMetrics * p.cloudwatchMetrics.customMetricPerMonth,
+    `custom metrics (EMF), ${partTime} of them with data in under half the hours`,
+    `${allSeries.length} metrics (${metricMonths.toFixed(1)} billed)`,
+    metricMonths * p.cloudwatchMetrics.customMetricPerMonth,
   );
 
   const standardAlarmMetrics = inventory.alarms
@@ -265,10 +244,8 @@ export function monthlyCost(input: CostInput): LineItem[] {
     `${millions(evaluatorMetricsPerMonth)} metrics`,
     (evaluatorMetricsPerMonth / 1_000) * p.cloudwatchMetrics.getMetricDataPer1000Metrics,
   );
-  const exported = exportBilledMetrics(
-    input.metricFamilies,
-    inventory.functions.length,
-    a.rareMetricHourShare,
+  const exported = exportBilledMetrics(input.metricFamilies, inventory.functions.length, (activity) =>
+    listedShare(activity, input),
   );
   const exportsPerMonth = (60 * HOURS_PER_MONTH) / a.metricsExportEveryMinutes;
   add(

@@ -9,13 +9,12 @@ import {
 } from '../../scripts/cost';
 import { DEFAULT_ASSUMPTIONS, SECONDS_PER_MONTH } from '../../scripts/cost/assumptions';
 import type { Measured } from '../../scripts/cost/measured';
-import { customMetricFamilies } from '../../scripts/cost/metric-catalog';
+import { type Activity, customMetricFamilies, type MetricFamily } from '../../scripts/cost/metric-catalog';
 import {
   apiLogBytesPerRequest,
   apiLogParts,
   type CostInput,
   errorPublicationsPerSecond,
-  exportBilledMetrics,
   monthlyCost,
   type Prices,
   total,
@@ -217,9 +216,10 @@ describe('the cost model', () => {
   it('counts custom metrics from routes × status codes, query types and cold starts', () => {
     // Act
     const items = costOf();
-    // Assess: (GET /api/events: 3 codes + test error: 1) × 2 request metrics + 1 cold start + 1 query type + 1 pool gauge.
-    expect(line(items, /custom metrics/)).toMatchObject({ quantity: '11 metrics' });
-    expect(line(items, /custom metrics/).monthlyUsd).toBeCloseTo(11 * 0.3, 6);
+    // Assess: (GET /api/events: 3 codes + test error: 1) × 2 request metrics + 1 cold start + 1 query type +
+    // 1 pool gauge; the test error's two only in the 5% of hours someone tries it.
+    expect(line(items, /custom metrics/)).toMatchObject({ quantity: '11 metrics (9.1 billed)' });
+    expect(line(items, /custom metrics/).monthlyUsd).toBeCloseTo((9 + 2 * 0.05) * 0.3, 6);
   });
 
   it('prices alarms per metric, GetMetricData per metric requested, the key and the traces', () => {
@@ -242,12 +242,10 @@ describe('the cost model', () => {
   it('prices the metrics export from the series it requests every fifth minute, and /metrics scrapes not at all', () => {
     // Act
     const items = costOf();
-    const exported = exportBilledMetrics(
-      customMetricFamilies(readInventory(TEMPLATE), ['select']),
-      readInventory(TEMPLATE).functions.length,
-      DEFAULT_ASSUMPTIONS.rareMetricHourShare,
-    );
-    // Assess: 8,760 exports a month at $0.01 per 1,000 metrics, and one ListMetrics call each
+    // Assess: requests and latency Sum of GET /api/events' 3 statuses, listed every time, and of the test
+    // error's 500, listed when a person tried it in the last 3 hours (1 - 0.95³); p50/p90/p99 of the 200;
+    // two health components and the dead-letter queue. 8,760 exports a month at $0.01 per 1,000 metrics.
+    const exported = 2 * (3 + (1 - 0.95 ** 3)) + 3 + 2 + 1;
     expect(line(items, /metrics export for/).monthlyUsd).toBeCloseTo((exported * 8_760 * 0.01) / 1_000, 6);
     expect(line(items, /ListMetrics/).monthlyUsd).toBeCloseTo((8_760 * 0.01) / 1_000, 6);
     expect(items.filter((item) => /scrapes a minute ×/.test(item.item))).toEqual([]);
@@ -285,16 +283,50 @@ describe('the cost model', () => {
     expect(total(items)).toBeGreaterThan(0);
   });
 
-  it('bills a rare metric only for the hours it gets data', () => {
-    // Prepare: the notifier's family of 9 outcomes, 7 of them failures.
+  it('bills a metric only for the hours it gets data: rare outcomes, an occasional function, idle routes', () => {
+    // Prepare: the notifier's outcomes (2 routine, 7 rare), a function run 20 times a day, routes without traffic
     const inventory = readInventory(TEMPLATE);
-    const families = [
-      { name: 'slack_notifications_total', combinations: 9, rareCombinations: 7, source: 'test' },
+    const notifier = { ...inventory.functions[0], logicalId: 'Notifier', functionDir: 'slack-notifier' };
+    const withNotifier = { ...inventory, functions: [...inventory.functions, notifier] } as typeof inventory;
+    const route = (method: string, path: string, functionDir: string, status: string): Activity => ({
+      kind: 'route',
+      method,
+      path,
+      functionDir,
+      status,
+    });
+    const families: MetricFamily[] = [
+      {
+        name: 'slack_notifications_total',
+        series: [
+          ...Array(2).fill({ kind: 'invocations', functionDir: 'slack-notifier' }),
+          ...Array(7).fill({ kind: 'rare' }),
+        ],
+        source: 'test',
+      },
+      {
+        name: 'http_requests_total',
+        series: [
+          route('GET', '/health', 'health', '200'),
+          route('GET', '/live', 'health', '200'),
+          route('GET', '/metrics', 'metrics-exporter', '200'),
+        ],
+        source: 'test',
+      },
     ];
     // Act
-    const items = costOf({ inventory, metricFamilies: families });
-    // Assess: 2 metrics all month, 7 in 5% of hours.
-    expect(line(items, /custom metrics/).monthlyUsd).toBeCloseTo((2 + 7 * 0.05) * 0.3, 9);
+    const items = costOf({
+      inventory: withNotifier,
+      metricFamilies: families,
+      assumptions: { ...DEFAULT_ASSUMPTIONS, alertsPerDay: 24 },
+    });
+    // Assess: one alert an hour on average is an hour with none e⁻¹ of the time; 7 outcomes in 5% of hours;
+    // /health's uptime check every minute; /live only when a person checks (5%); /metrics never scraped.
+    const notifying = 1 - Math.exp(-1);
+    expect(line(items, /custom metrics/).monthlyUsd).toBeCloseTo(
+      (2 * notifying + 7 * 0.05 + 1 + 0.05 + 0) * 0.3,
+      9,
+    );
   });
 
   it('prints totals by error rate and rules', () => {
