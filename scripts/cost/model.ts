@@ -19,7 +19,7 @@ import { invocationsPerMonth } from './invocations';
 import type { Measured } from './measured';
 import type { Activity, MetricFamily } from './metric-catalog';
 import { hourShare, listedShare } from './series-activity';
-import type { FunctionInfo, StackInventory } from './template';
+import type { StackInventory } from './template';
 
 export interface Prices {
   region: string;
