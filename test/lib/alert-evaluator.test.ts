@@ -49,6 +49,7 @@ describe('AlertEvaluator', () => {
         Variables: Match.objectLike({
           ALERT_TOPIC_ARN: { Ref: topicLogicalId },
           ALERT_EVALUATION_INTERVAL: '60',
+          METRICS_EXPORT_EVERY_MINUTES: '5',
           HTTP_API_ID: Match.anyValue(),
           MONITORED_FUNCTIONS: Match.anyValue(),
           NOTIFIER_DEAD_LETTER_QUEUE_NAME: Match.anyValue(),

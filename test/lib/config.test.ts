@@ -44,6 +44,24 @@ describe('stage configuration', () => {
     expect(parse).toThrow(/stages\.dev\.alertEvaluationIntervalSeconds: must be a whole number of minutes/);
   });
 
+  it('takes the metrics export cadence in whole minutes from 1 to 15', () => {
+    // Prepare
+    const withCadence = (minutes: number) => ({
+      ...(STAGES.dev as object),
+      metricsExportEveryMinutes: minutes,
+    });
+
+    // Act
+    const parse = (minutes: number) => () => parseStageConfig(withCadence(minutes), 'stages.dev');
+
+    // Assess
+    expect(parse(1)().metricsExportEveryMinutes).toBe(1);
+    expect(parse(15)().metricsExportEveryMinutes).toBe(15);
+    for (const minutes of [0, 16, 2.5]) {
+      expect(parse(minutes)).toThrow(/stages\.dev\.metricsExportEveryMinutes/);
+    }
+  });
+
   it('names a missing key', () => {
     // Prepare
     const { logLevel: _omitted, ...input } = STAGES.dev as Record<string, unknown>;
