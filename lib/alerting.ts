@@ -23,6 +23,7 @@ import { deadLetterAlarm } from './dead-letter-alarm';
 import { importSecret } from './imported-secret';
 import { ObservedFunction } from './observed-function';
 import { describeAlarm } from './runbook';
+import { slackWebhookSecretName } from './secret-names';
 
 /** Long enough for 429 waits and retries; the notifier stops trying 3 s before it, to dead-letter in time. */
 export const NOTIFIER_TIMEOUT = Duration.seconds(30);
@@ -225,9 +226,8 @@ function webhookSecret(
     return importSecret(scope, id, webhook.webhookSecretArn);
   }
   const { config } = props;
-  const suffix = [webhook.channel.slice(1), ...(webhook.severities ?? [])].join('-');
   const secret = new secretsmanager.Secret(scope, id, {
-    secretName: `${config.serviceName}/${config.stage}/slack-webhook/${suffix}`,
+    secretName: slackWebhookSecretName(config, webhook),
     description: `Slack incoming-webhook URL for ${webhook.channel}${webhook.severities ? ` (${webhook.severities.join(', ')})` : ''}: replace the generated placeholder with the URL after deploy`,
     encryptionKey: props.key,
     removalPolicy: props.removalPolicy,
