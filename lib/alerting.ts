@@ -20,10 +20,10 @@ import { Construct, type IConstruct } from 'constructs';
 import { AlarmNotifications } from './alarm-notifications';
 import type { StageConfig } from './config';
 import { deadLetterAlarm } from './dead-letter-alarm';
+import { slackWebhookSecretName } from './deployed-names';
 import { importSecret } from './imported-secret';
 import { ObservedFunction } from './observed-function';
 import { describeAlarm } from './runbook';
-import { slackWebhookSecretName } from './secret-names';
 
 /** Long enough for 429 waits and retries; the notifier stops trying 3 s before it, to dead-letter in time. */
 export const NOTIFIER_TIMEOUT = Duration.seconds(30);

@@ -4,10 +4,19 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { scrubText } from '../lambdas/shared/scrubber';
+import { ConfigError, loadStageConfig, type StageConfig } from '../lib/config';
+import { stackIdFor } from '../lib/deployed-names';
+import type { Check } from './verify/check';
 import { exitCodeOf, formatChecklist } from './verify/checklist';
 import { localChecks, localServerUrl } from './verify/local-checks';
 import { Redactor } from './verify/redactor';
 import { runChecks } from './verify/run-checks';
+import { type StageClients, stageChecks } from './verify/stage-checks';
 
 export const USAGE = `Usage: npm run verify -- --local [--url http://127.0.0.1:3000] [--timeout 5]
        npm run verify -- --stage NAME [--timeout 5]
@@ -63,37 +72,84 @@ export function parseVerifyArgs(argv: string[]): VerifyRequest {
   };
 }
 
+type Env = Record<string, string | undefined>;
+
+export interface VerifyDependencies {
+  env?: Env;
+  /** The stage's configuration; `lib/stages.ts` through `loadStageConfig` by default. */
+  stageConfig?: (name: string) => StageConfig;
+  /** The AWS clients of a stage run; made with the SDK's default credentials and region by default. */
+  stageClients?: () => StageClients;
+}
+
 /** Runs the checks and returns the checklist to print (secrets redacted) and the exit code. */
 export async function verify(
   request: VerifyRequest,
-  env: Record<string, string | undefined> = process.env,
+  dependencies: VerifyDependencies = {},
 ): Promise<{ output: string; exitCode: number }> {
+  const env = dependencies.env ?? process.env;
   const redactor = new Redactor();
-  if (!('local' in request.mode)) throw new UsageError('--stage is not available yet');
-  const url = request.mode.url ?? localServerUrl(env);
-  const checks = localChecks({ env, url, timeoutMs: request.timeoutMs, redactor });
+  let title: string;
+  let checks: Check[];
+  if ('local' in request.mode) {
+    const url = request.mode.url ?? localServerUrl(env);
+    title = `SignUpFlow monitoring: verify --local (local server ${new URL(url).host})`;
+    checks = localChecks({ env, url, timeoutMs: request.timeoutMs, redactor });
+  } else {
+    const config = (dependencies.stageConfig ?? loadStageConfig)(request.mode.stage);
+    const clients = (dependencies.stageClients ?? defaultStageClients)();
+    const stackName = stackIdFor(config);
+    const region = await regionOf(clients);
+    title = `SignUpFlow monitoring: verify --stage ${config.stage} (${stackName} in ${region})`;
+    checks = stageChecks({
+      config,
+      stackName,
+      region,
+      clients,
+      databaseUrl: env.VERIFY_DATABASE_URL,
+      timeoutMs: request.timeoutMs,
+      redactor,
+    });
+  }
   const outcomes = await runChecks(checks, request.timeoutMs);
-  const title = `SignUpFlow monitoring: verify --local (local server ${new URL(url).host})`;
   return { output: redactor.apply(formatChecklist(title, outcomes)), exitCode: exitCodeOf(outcomes) };
 }
 
-async function main(): Promise<void> {
-  let request: VerifyRequest;
+function defaultStageClients(): StageClients {
+  // Each check has its own hard timer; the SDK's retries stay within it.
+  const config = { maxAttempts: 2 };
+  return {
+    cloudFormation: new CloudFormationClient(config),
+    cloudWatch: new CloudWatchClient(config),
+    logs: new CloudWatchLogsClient(config),
+    secrets: new SecretsManagerClient(config),
+  };
+}
+
+async function regionOf(clients: StageClients): Promise<string> {
   try {
-    request = parseVerifyArgs(process.argv.slice(2));
-  } catch (error) {
-    console.error((error as Error).message);
-    process.exit(2);
+    return await clients.cloudFormation.config.region();
+  } catch {
+    return 'no region (set AWS_REGION or AWS_PROFILE)';
   }
-  const { output, exitCode } = await verify(request);
-  console.log(output);
-  // Exit now: a check given up at its timeout may still hold a socket open.
-  process.exit(exitCode);
+}
+
+async function main(): Promise<void> {
+  try {
+    const { output, exitCode } = await verify(parseVerifyArgs(process.argv.slice(2)));
+    console.log(output);
+    // Exit now: a check given up at its timeout may still hold a socket open.
+    process.exit(exitCode);
+  } catch (error) {
+    if (!(error instanceof UsageError || error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    process.exit(error instanceof UsageError && error.message === USAGE ? 0 : 2);
+  }
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === __filename) {
   main().catch((error: Error) => {
-    console.error(`verify failed: ${error.name}: ${error.message}`);
+    console.error(`verify failed: ${error.name}: ${scrubText(error.message)}`);
     process.exit(1);
   });
 }
