@@ -40,11 +40,13 @@ export function healthEndpointCheck(options: EndpointOptions): Check {
             : `${name} ${String(component.error ?? component.status)}`,
         )
         .join(', ');
-      if (answer.status === 200 && body.status === 'healthy') return ok(`healthy: ${summary}`);
+      // /health reuses a result for HEALTH_CACHE_SECONDS and says how old it is.
+      const age = answer.ageSeconds > 0 ? ` (checked ${answer.ageSeconds} s ago)` : '';
+      if (answer.status === 200 && body.status === 'healthy') return ok(`healthy: ${summary}${age}`);
       const fixes = components
         .filter(([, component]) => component.status !== 'healthy')
         .map(([name]) => options.componentFixes[name] ?? `check ${name}`);
-      return failed(`HTTP ${answer.status} ${body.status}: ${summary}`, fixes.join('; '));
+      return failed(`HTTP ${answer.status} ${body.status}: ${summary}${age}`, fixes.join('; '));
     },
   };
 }
@@ -73,7 +75,7 @@ export function liveEndpointCheck(options: EndpointOptions): Check {
   };
 }
 
-type Answer = { status: number; json: unknown } | { result: CheckResult };
+type Answer = { status: number; json: unknown; ageSeconds: number } | { result: CheckResult };
 
 async function get(options: EndpointOptions, path: string, signal: AbortSignal): Promise<Answer> {
   const url = `${options.baseUrl.replace(/\/+$/, '')}${path}`;
@@ -87,10 +89,11 @@ async function get(options: EndpointOptions, path: string, signal: AbortSignal):
     };
   }
   const text = (await response.text()).slice(0, MAX_BODY_CHARACTERS);
+  const ageSeconds = Number(response.headers.get('age') ?? 0) || 0;
   try {
-    return { status: response.status, json: JSON.parse(text) };
+    return { status: response.status, json: JSON.parse(text), ageSeconds };
   } catch {
-    return { status: response.status, json: undefined };
+    return { status: response.status, json: undefined, ageSeconds };
   }
 }
 
