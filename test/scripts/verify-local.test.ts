@@ -1,10 +1,13 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type LocalServer, startLocalServer } from '../../scripts/local-server';
+import { parseVerifyArgs, verify } from '../../scripts/verify';
 import { SENTRY_TEST_MESSAGE } from '../../scripts/verify/sentry-event';
 import { SLACK_TEST_MESSAGE } from '../../scripts/verify/slack-webhook';
 import { closedPort, startHungServer } from '../support/hung-server';
 import { type InfluxStandIn, startInfluxServer } from '../support/influxdb-server';
-import { createTestDatabase, type TestDatabase } from '../support/postgres';
+import { createTestDatabase, TEST_POSTGRES_URL, type TestDatabase } from '../support/postgres';
 import { type PrivateRedis, startPrivateRedis } from '../support/private-redis';
 import { type SentryStandIn, startSentryStandIn } from '../support/sentry-server';
 import { type SlackServer, startSlackServer } from '../support/slack-server';
@@ -181,5 +184,104 @@ describe('npm run verify -- --local', () => {
       expect(fix).toBe('fix: start the local server in another terminal: npm start');
     }
     expect(checklistLine(run.stdout, 'Redis').line).toMatch(/^\[ok\] /);
+  });
+
+  /** The same command in this process: for the cases where the exit code's realism adds nothing. */
+  const verifyInProcess = (env: Record<string, string>) =>
+    verify(parseVerifyArgs(['--local', '--url', server.url, '--timeout', '3']), { env });
+
+  it('marks an integration that is not configured as skipped, which is no failure', async () => {
+    // Prepare
+    const env = { DATABASE_URL: database.url, REDIS_URL: redis.url };
+
+    // Act
+    const { output, exitCode } = await verifyInProcess(env);
+
+    // Assess
+    expect(exitCode).toBe(0);
+    expect(checklistLine(output, 'Sentry')).toEqual({
+      line: '[skip] Sentry       skipped: not configured (SENTRY_DSN is not set): errors are only logged',
+      fix: "to enable: set SENTRY_DSN to your Sentry project's DSN",
+    });
+    expect(checklistLine(output, 'Slack').line).toMatch(
+      /^\[skip\] Slack\s+skipped: not configured \(SLACK_WEBHOOK_URL/,
+    );
+    expect(checklistLine(output, 'InfluxDB').line).toMatch(
+      /^\[skip\] InfluxDB\s+skipped: not configured \(INFLUXDB_URL/,
+    );
+    expect(output).toContain('5 ok, 0 failed, 3 skipped');
+  });
+
+  it('names each invalid rule and its column, as the evaluator would refuse it', async () => {
+    // Prepare: a row the table's own checks let through, and the rule validation refuses
+    const client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+
+    // Act
+    let result: Awaited<ReturnType<typeof verifyInProcess>>;
+    try {
+      await client.query(
+        `INSERT INTO alert_rules (id, name, metric_name, condition, threshold, severity, repeat_interval_seconds)
+         VALUES ('too_quiet', 'Too quiet', 'request_rate', '<', 1, 'warning', 99999999)`,
+      );
+      result = await verifyInProcess(environment());
+    } finally {
+      await client.query(`DELETE FROM alert_rules WHERE id = 'too_quiet'`);
+      await client.end();
+    }
+
+    // Assess
+    expect(result.exitCode).toBe(1);
+    const { line, fix } = checklistLine(result.output, 'Rules table');
+    expect(line).toMatch(
+      /^\[FAIL\] Rules table\s+1 of 2 rules invalid \(the evaluator puts them in ERROR\): too_quiet \(repeat_interval_seconds: must be at most 2592000\)$/,
+    );
+    expect(fix).toMatch(/npm run rules -- delete ID/);
+  });
+
+  it('says to run the migrations when the database has no alert_rules table', async () => {
+    // Prepare: a database nobody migrated
+    const name = `signupflow_test_bare_${randomUUID().replaceAll('-', '').slice(0, 8)}`;
+    const admin = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    const bare = new URL(TEST_POSTGRES_URL);
+    bare.pathname = `/${name}`;
+
+    // Act
+    let result: Awaited<ReturnType<typeof verifyInProcess>>;
+    try {
+      result = await verifyInProcess(environment({ DATABASE_URL: bare.toString() }));
+    } finally {
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+    }
+
+    // Assess
+    expect(result.exitCode).toBe(1);
+    expect(checklistLine(result.output, 'Rules table')).toEqual({
+      line: `[FAIL] Rules table  127.0.0.1:5432/${name} has no alert_rules table`,
+      fix: 'fix: apply the migrations to that database: npm run migrate (with its DATABASE_URL)',
+    });
+  });
+
+  it('fails Sentry when its host refuses the connection, and InfluxDB when there is no token to write with', async () => {
+    // Prepare
+    const port = await closedPort();
+    const env = environment({ SENTRY_DSN: `http://publickey0123@127.0.0.1:${port}/7`, INFLUXDB_TOKEN: '' });
+
+    // Act
+    const { output, exitCode } = await verifyInProcess(env);
+
+    // Assess
+    expect(exitCode).toBe(1);
+    expect(checklistLine(output, 'Sentry').line).toBe(
+      `[FAIL] Sentry       127.0.0.1:${port}, project 7: connection refused`,
+    );
+    expect(checklistLine(output, 'InfluxDB')).toEqual({
+      line: `[FAIL] InfluxDB     ${new URL(influx.url).host} answers, but there is no token to write with`,
+      fix: 'fix: put an InfluxDB API token with write access to the bucket in INFLUXDB_TOKEN',
+    });
+    expect(output).not.toContain('publickey0123');
   });
 });
