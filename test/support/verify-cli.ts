@@ -41,7 +41,7 @@ export function runVerifyCli(args: string[], env: Record<string, string>): Promi
 export function checklistLine(output: string, name: string): { line: string; fix: string } {
   const lines = output.split('\n');
   const index = lines.findIndex((line) =>
-    new RegExp(`^\\[(ok|FAIL|skip)\\]\\s+${escape(name)}\\s{2}`).test(line),
+    new RegExp(`^\\[(ok|FAIL|skip)\\]\\s+${escapeRegExp(name)}\\s{2}`).test(line),
   );
   const next = lines[index + 1] ?? '';
   return {
@@ -50,6 +50,6 @@ export function checklistLine(output: string, name: string): { line: string; fix
   };
 }
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
