@@ -61,7 +61,8 @@ export function rulesTableCheck(options: RulesTableOptions): Check {
           );
         }
         const enabled = rules.filter(({ columns }) => columns.enabled === true).length;
-        return ok(`${options.target}: ${rules.length} rules, all valid (${enabled} enabled)`);
+        const count = rules.length === 1 ? '1 rule, valid' : `${rules.length} rules, all valid`;
+        return ok(`${options.target}: ${count} (${enabled} enabled)`);
       } catch (error) {
         if (signal.aborted) throw error;
         if ((error as { code?: unknown }).code === UNDEFINED_TABLE) {

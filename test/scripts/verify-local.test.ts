@@ -80,7 +80,7 @@ describe('npm run verify -- --local', () => {
     }
     expect(run.stdout).toContain('8 ok, 0 failed, 0 skipped');
     expect(checklistLine(run.stdout, '/health').line).toMatch(/healthy: database \d+ ms, redis \d+ ms/);
-    expect(checklistLine(run.stdout, 'Rules table').line).toMatch(/1 rules, all valid \(1 enabled\)/);
+    expect(checklistLine(run.stdout, 'Rules table').line).toMatch(/: 1 rule, valid \(1 enabled\)$/);
     const posts = slack.posts.slice(postsBefore);
     expect(posts).toHaveLength(1);
     expect(String(posts[0]?.json().text)).toContain(SLACK_TEST_MESSAGE);
