@@ -39,7 +39,16 @@ export function influxDbCheck(options: InfluxDbOptions): Check {
       const healthy =
         answer.status === 204 || (answer.status === 200 && /"status"\s*:\s*"pass"/.test(answer.body));
       if (!healthy) return failed(`${base.host} answered HTTP ${answer.status}, not healthy`, fix);
-      const token = await options.token(signal);
+      let token: string | undefined;
+      try {
+        token = await options.token(signal);
+      } catch (error) {
+        if (signal.aborted) throw error;
+        return failed(
+          `${base.host} answers, but its token could not be read: ${describeError(error)}`,
+          `verify needs to read ${options.whereTheTokenIsSet} (GetSecretValue, and kms:Decrypt on its key)`,
+        );
+      }
       if (!token) {
         return failed(
           `${base.host} answers, but there is no token to write with`,

@@ -3,22 +3,21 @@ import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type pg from 'pg';
-import { urlFromSecret } from '../../lambdas/slack-notifier/webhooks';
 import type { StageConfig } from '../../lib/config';
-import { alarmNamePrefix, slackWebhookSecretId } from '../../lib/deployed-names';
+import { alarmNamePrefix } from '../../lib/deployed-names';
 import { alarmsCheck } from './alarms';
 import { type Check, failed, skipped } from './check';
 import { postgresTarget } from './data-stores';
-import { afterStack, CREDENTIALS_FIX, type DeployedStack, StackReader, stackCheck } from './deployed-stack';
-import { describeError, isAwsAccessProblem, VerifyError } from './describe-error';
+import { afterStack, type DeployedStack, StackReader, stackCheck } from './deployed-stack';
+import { VerifyError } from './describe-error';
 import { healthEndpointCheck, liveEndpointCheck } from './http-endpoints';
 import { influxDbCheck } from './influxdb';
 import { logGroupsCheck } from './log-groups';
 import type { Redactor } from './redactor';
 import { rulesTableCheck } from './rules-table';
 import { sentryEventCheck } from './sentry-event';
-import { slackWebhookCheck } from './slack-webhook';
-import { isSecretNotFound, readSecretString } from './stage-secret';
+import { readSecretString } from './stage-secret';
+import { stageWebhookCheck } from './stage-webhook';
 
 export interface StageClients {
   cloudFormation: CloudFormationClient;
@@ -78,43 +77,7 @@ export function stageChecks(options: StageOptions): Check[] {
       ),
       whereTheDsnIsSet: `sentry.dsn of the ${config.stage} stage (lib/stages.ts)`,
     }),
-    ...config.slack.webhooks.map((webhook) => {
-      const secretId = slackWebhookSecretId(config, webhook);
-      const setIt = `put the webhook's URL in the secret ${secretId} (${RUNBOOK}#set-or-rotate-a-webhook)`;
-      return slackWebhookCheck({
-        name: `Slack ${webhook.channel}${webhook.severities ? ` (${webhook.severities.join(', ')})` : ''}`,
-        stage: config.stage,
-        whereTheUrlIsSet: `the secret ${secretId}`,
-        webhook: async (signal) => {
-          let secret: string | undefined;
-          try {
-            secret = await readSecretString(clients.secrets, secretId, redactor, signal);
-          } catch (error) {
-            if (signal.aborted) throw error;
-            if (isSecretNotFound(error)) {
-              return {
-                result: failed(
-                  `the secret ${secretId} does not exist`,
-                  `deploy the stack, which creates it, then ${setIt}`,
-                ),
-              };
-            }
-            const fix = isAwsAccessProblem(error)
-              ? CREDENTIALS_FIX
-              : 'verify needs GetSecretValue on the secret (and kms:Decrypt on its key)';
-            return { result: failed(describeError(error), fix) };
-          }
-          const url = urlFromSecret(secret ?? '');
-          redactor.addSecretUrl(url);
-          if (!/^https?:\/\//.test(url)) {
-            return {
-              result: failed(`the secret ${secretId} holds no webhook URL yet (a placeholder)`, setIt),
-            };
-          }
-          return { url };
-        },
-      });
-    }),
+    ...config.slack.webhooks.map((webhook) => stageWebhookCheck(config, webhook, clients.secrets, redactor)),
     influxDbCheck({
       url: config.influxdb?.url,
       token: async (signal) =>

@@ -10,7 +10,11 @@ import {
   DescribeLogGroupsCommand,
   type LogGroup,
 } from '@aws-sdk/client-cloudwatch-logs';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import {
+  GetSecretValueCommand,
+  SecretsManagerClient,
+  SecretsManagerServiceException,
+} from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadStageConfig, type StageConfig } from '../../lib/config';
@@ -19,6 +23,7 @@ import { parseVerifyArgs, verify } from '../../scripts/verify';
 import { SENTRY_TEST_MESSAGE } from '../../scripts/verify/sentry-event';
 import type { StageClients } from '../../scripts/verify/stage-checks';
 import { closedPort } from '../support/hung-server';
+import { startInfluxServer } from '../support/influxdb-server';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';
 import { type SentryStandIn, startSentryStandIn } from '../support/sentry-server';
 import { type SlackServer, startSlackServer } from '../support/slack-server';
@@ -327,6 +332,49 @@ describe('npm run verify -- --stage NAME', () => {
       /^\[FAIL\] CloudFormation stack\s+no answer within 1 s$/,
     );
     expect(checklistLine(output, 'Alarms').line).toMatch(/^\[FAIL\] Alarms\s+no answer within 1 s$/);
+  });
+
+  it("checks the stage's InfluxDB with the token from its secret, and fails when the secret cannot be read", async () => {
+    // Prepare
+    const influx = await startInfluxServer();
+    const tokenSecretArn =
+      'arn:aws:secretsmanager:eu-west-1:123456789012:secret:signupflow/dev/influx-Tk9QzX';
+    const stage = {
+      ...config,
+      influxdb: { url: influx.url, org: 'signupflow', bucket: 'signupflow', tokenSecretArn },
+    };
+    secrets.on(GetSecretValueCommand, { SecretId: tokenSecretArn }).resolves({ SecretString: influx.token });
+
+    // Act
+    let readable: Awaited<ReturnType<typeof verifyStage>>;
+    let unreadable: Awaited<ReturnType<typeof verifyStage>>;
+    try {
+      readable = await verifyStage({ stage });
+      secrets.on(GetSecretValueCommand, { SecretId: tokenSecretArn }).rejects(
+        new SecretsManagerServiceException({
+          name: 'AccessDeniedException',
+          $fault: 'client',
+          $metadata: { httpStatusCode: 400 },
+          message: 'not authorized to perform: secretsmanager:GetSecretValue',
+        }),
+      );
+      unreadable = await verifyStage({ stage });
+    } finally {
+      await influx.close();
+    }
+
+    // Assess
+    expect(readable.exitCode).toBe(0);
+    expect(checklistLine(readable.output, 'InfluxDB').line).toBe(
+      `[ok]   InfluxDB                      ${new URL(influx.url).host} answers (HTTP 200)`,
+    );
+    expect(readable.output).not.toContain(influx.token);
+    expect(unreadable.exitCode).toBe(1);
+    const { line, fix } = checklistLine(unreadable.output, 'InfluxDB');
+    expect(line).toMatch(/answers, but its token could not be read: AccessDeniedException: not authorized/);
+    expect(fix).toBe(
+      'fix: verify needs to read the secret influxdb.tokenSecretArn of the dev stage (GetSecretValue, and kms:Decrypt on its key)',
+    );
   });
 });
 
