@@ -20,6 +20,7 @@ import { Construct, type IConstruct } from 'constructs';
 import { AlarmNotifications } from './alarm-notifications';
 import type { StageConfig } from './config';
 import { deadLetterAlarm } from './dead-letter-alarm';
+import { slackWebhookSecretName } from './deployed-names';
 import { importSecret } from './imported-secret';
 import { ObservedFunction } from './observed-function';
 import { describeAlarm } from './runbook';
@@ -225,9 +226,8 @@ function webhookSecret(
     return importSecret(scope, id, webhook.webhookSecretArn);
   }
   const { config } = props;
-  const suffix = [webhook.channel.slice(1), ...(webhook.severities ?? [])].join('-');
   const secret = new secretsmanager.Secret(scope, id, {
-    secretName: `${config.serviceName}/${config.stage}/slack-webhook/${suffix}`,
+    secretName: slackWebhookSecretName(config, webhook),
     description: `Slack incoming-webhook URL for ${webhook.channel}${webhook.severities ? ` (${webhook.severities.join(', ')})` : ''}: replace the generated placeholder with the URL after deploy`,
     encryptionKey: props.key,
     removalPolicy: props.removalPolicy,

@@ -15,9 +15,7 @@ export interface SignUpFlowMonitoringStackProps extends StackProps {
   config: StageConfig;
 }
 
-export function stackIdFor(config: StageConfig): string {
-  return `SignUpFlowMonitoring-${config.stage}`;
-}
+export { stackIdFor } from './deployed-names';
 
 /** SignUpFlow's API and its monitoring: one stack per stage. */
 export class SignUpFlowMonitoringStack extends Stack {

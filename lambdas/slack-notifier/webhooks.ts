@@ -42,7 +42,7 @@ async function fromSecret(route: Route): Promise<WebhookLookup> {
 }
 
 /** The whole secret string, or a JSON object with a `url` key. */
-function urlFromSecret(value: string): string {
+export function urlFromSecret(value: string): string {
   const trimmed = value.trim();
   if (!trimmed.startsWith('{')) return trimmed;
   try {

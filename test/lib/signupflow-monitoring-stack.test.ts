@@ -2,6 +2,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACCESS_LOG_FORMAT } from '../../lib/access-log-format';
 import { loadStageConfig } from '../../lib/config';
+import { alarmNamePrefix } from '../../lib/deployed-names';
 import { stackIdFor } from '../../lib/signupflow-monitoring-stack';
 import { type SynthesizedStack, synthesizeStack } from '../support/synth';
 
@@ -20,6 +21,18 @@ describe('the dev stack', () => {
   it('has an id that starts with SignUpFlowMonitoring', () => {
     expect(synthesized.stack.stackName).toBe(stackIdFor(loadStageConfig('dev')));
     expect(synthesized.stack.stackName).toMatch(/^SignUpFlowMonitoring/);
+  });
+
+  it('names every alarm with the prefix npm run verify lists them by, and outputs the ApiUrl it checks', () => {
+    const alarms = [
+      ...resourcesOf('AWS::CloudWatch::Alarm'),
+      ...resourcesOf('AWS::CloudWatch::CompositeAlarm'),
+    ];
+    expect(alarms.length).toBeGreaterThanOrEqual(10);
+    for (const [, alarm] of alarms) {
+      expect(alarm.Properties.AlarmName).toMatch(new RegExp(`^${alarmNamePrefix(loadStageConfig('dev'))}`));
+    }
+    expect(Object.keys(synthesized.template.findOutputs('ApiUrl'))).toEqual(['ApiUrl']);
   });
 
   it('passes cdk-nag AwsSolutions with every finding fixed or acknowledged', () => {

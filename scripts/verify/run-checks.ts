@@ -1,0 +1,53 @@
+import type { Check, CheckResult } from './check';
+import { describeError } from './describe-error';
+
+export interface CheckOutcome extends CheckResult {
+  name: string;
+  durationMs: number;
+}
+
+export class CheckTimeoutError extends Error {
+  override name = 'CheckTimeoutError';
+}
+
+/**
+ * Runs every check concurrently, each under its own hard timer: a check that has not settled when its time is
+ * up is reported as failed, and its signal is aborted so that its requests and sockets are given up. Never
+ * rejects; the outcomes come back in the checks' order.
+ */
+export function runChecks(checks: readonly Check[], timeoutMs: number): Promise<CheckOutcome[]> {
+  return Promise.all(checks.map((check) => runCheck(check, timeoutMs)));
+}
+
+async function runCheck(check: Check, timeoutMs: number): Promise<CheckOutcome> {
+  const startedAt = performance.now();
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => {
+      const error = new CheckTimeoutError(`no answer within ${formatSeconds(timeoutMs)}`);
+      reject(error);
+      controller.abort(error);
+    }, timeoutMs);
+  });
+  let result: CheckResult;
+  try {
+    const running = check.run(controller.signal);
+    running.catch(() => undefined); // a check that loses the race may still reject later
+    result = await Promise.race([running, deadline]);
+  } catch (error) {
+    result = {
+      status: 'failed',
+      detail: error instanceof CheckTimeoutError ? error.message : describeError(error),
+      fix: check.fix,
+    };
+  } finally {
+    clearTimeout(timer);
+    controller.abort();
+  }
+  return { name: check.name, ...result, durationMs: Math.round(performance.now() - startedAt) };
+}
+
+export function formatSeconds(ms: number): string {
+  return `${Number((ms / 1_000).toFixed(1))} s`;
+}
