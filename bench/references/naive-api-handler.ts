@@ -10,13 +10,19 @@ import { naiveObservability } from './naive-observability';
 /** `lambdas/api/handler.ts`'s routes, composed the naive way (see naive-observability.ts). */
 let database: Promise<Database> | undefined;
 
-const recorder = {
-  add: (name: string, unit: 'Seconds' | 'Count', value: number, dimensions: Record<string, string>) => {
-    const single = metrics.singleMetric();
-    single.addDimensions(dimensions);
-    single.addMetric(name, unit === 'Seconds' ? MetricUnit.Seconds : MetricUnit.Count, value);
-  },
-};
+/** The naive way: a document per sample, gauges included. */
+function publishSingle(
+  name: string,
+  unit: 'Seconds' | 'Count',
+  value: number,
+  dimensions: Record<string, string>,
+): void {
+  const single = metrics.singleMetric();
+  single.addDimensions(dimensions);
+  single.addMetric(name, unit === 'Seconds' ? MetricUnit.Seconds : MetricUnit.Count, value);
+}
+
+const recorder = { add: publishSingle, highest: publishSingle };
 
 type Route = (event: APIGatewayProxyEventV2) => Promise<HttpResponse>;
 

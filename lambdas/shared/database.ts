@@ -7,12 +7,14 @@ export type QueryType = 'select' | 'insert' | 'update' | 'delete' | 'other';
 /** Where the database's metrics go: `MetricAggregator` in Lambda, anything with the same shape in tests. */
 export interface MetricRecorder {
   add(name: string, unit: 'Seconds' | 'Count', value: number, dimensions: Record<string, string>): void;
+  /** A gauge: the highest value of its minute. */
+  highest(name: string, unit: 'Count', value: number, dimensions: Record<string, string>): void;
 }
 
 /**
  * A Postgres pool that records the quick start's "additional metrics": `db_query_duration_seconds` by query
- * type (a bounded dimension, connection wait included) and `db_connections_active`, the connections checked
- * out of the pool while a query runs.
+ * type (a bounded dimension, connection wait included) and `db_connections_active`, the most connections
+ * checked out of the pool at once in each minute (read as each query starts).
  */
 export class Database {
   readonly #pool: pg.Pool;
@@ -33,7 +35,7 @@ export class Database {
   ): Promise<pg.QueryResult<Row>> {
     const startedAt = performance.now();
     const client = await this.#connect();
-    this.#metrics.add('db_connections_active', 'Count', this.#pool.totalCount - this.#pool.idleCount, {});
+    this.#metrics.highest('db_connections_active', 'Count', this.#pool.totalCount - this.#pool.idleCount, {});
     let brokenConnection: Error | undefined;
     try {
       return await client.query<Row>(text, values);

@@ -93,6 +93,20 @@ export class MetricAggregator {
     this.add(name, 'Count', increment, dimensions);
   }
 
+  /**
+   * Records a gauge as the highest value of its minute: one value per document, so CloudWatch's Maximum
+   * reads as it would from every sample, without a value (and its share of a document) per call.
+   */
+  highest(name: string, unit: Unit, value: number, dimensions: Dimensions): void {
+    const start = this.#bucketStart(this.#now());
+    const gauge = this.#buckets.get(start)?.get(JSON.stringify(dimensions))?.values.get(name);
+    if (gauge?.values.length === 1 && gauge.values[0] !== undefined) {
+      gauge.values[0] = Math.max(gauge.values[0], value);
+      return;
+    }
+    this.add(name, unit, value, dimensions);
+  }
+
   /** Dimension sets waiting to be published, summed over the pending buckets. */
   get pendingSeries(): number {
     let pending = 0;

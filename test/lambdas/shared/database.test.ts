@@ -9,6 +9,7 @@ describe('Database', () => {
   const recorded: { name: string; unit: string; value: number; dimensions: Record<string, string> }[] = [];
   const recorder: MetricRecorder = {
     add: (name, unit, value, dimensions) => recorded.push({ name, unit, value, dimensions }),
+    highest: (name, unit, value, dimensions) => recorded.push({ name, unit, value, dimensions }),
   };
 
   beforeAll(async () => {

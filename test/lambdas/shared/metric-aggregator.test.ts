@@ -54,6 +54,26 @@ describe('MetricAggregator', () => {
     expect(metrics.pendingSeries).toBe(0);
   });
 
+  it("keeps a gauge's highest value of each minute, one value per document", () => {
+    // Prepare
+    output = captureOutput();
+    vi.setSystemTime(at('10:00:05'));
+    const metrics = aggregator();
+
+    // Act: three readings in one minute, two in the next
+    for (const inUse of [1, 3, 2]) metrics.highest('db_connections_active', 'Count', inUse, {});
+    vi.setSystemTime(at('10:01:05'));
+    for (const inUse of [1, 1]) metrics.highest('db_connections_active', 'Count', inUse, {});
+    vi.setSystemTime(at('10:02:00'));
+    metrics.flushIfDue();
+
+    // Assess
+    expect(output.emf().map((document) => [timestampOf(document), document.db_connections_active])).toEqual([
+      [at('10:00:00'), 3],
+      [at('10:01:00'), 1],
+    ]);
+  });
+
   it('stamps a sample of 10:00:10 with its own minute when the next invocation comes at 10:20', () => {
     // Prepare
     output = captureOutput();

@@ -55,7 +55,7 @@ describe('a database password rotated under a warm pool', () => {
     }))
       vi.stubEnv(name, value);
     output = captureOutput();
-    database = await createDatabase({ add: () => undefined });
+    database = await createDatabase({ add: () => undefined, highest: () => undefined });
   });
 
   beforeEach(() => {
