@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { estimateAccessLogBytes } from '../bench/access-log';
 import { table } from '../bench/table';
 import { type Assumptions, DEFAULT_ASSUMPTIONS } from './cost/assumptions';
+import { alwaysFreeCredit } from './cost/free-tier';
 import { readMeasured } from './cost/measured';
 import { customMetricFamilies, queryTypesInCode } from './cost/metric-catalog';
 import { monthlyCost, type Prices, total } from './cost/model';
@@ -191,6 +192,7 @@ function main(): void {
     '',
     `Custom metrics: ${metricFamilies.map((family) => `${family.name} ${family.series.length}`).join(', ')}`,
     `Goal: below $${GOAL_USD} a month: ${sum < GOAL_USD ? 'met' : `MISSED by ${usd(sum - GOAL_USD)}`}`,
+    `With AWS's always-free tier (3 dashboards, 10 custom metrics, 10 alarm metrics, 5 GB of logs, 100,000 traces, 20,000 KMS requests), were this stack its account's only user: ${usd(sum - alwaysFreeCredit(items, prices))}`,
     '',
     `Sensitivity: total per month by 5xx share and alert rules (the other figures as above)`,
     sensitivityTable((overrides) => total(costWith(overrides))),

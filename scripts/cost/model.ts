@@ -15,6 +15,7 @@ import {
   XRAY_RESERVOIR_PER_SECOND,
 } from './assumptions';
 import { evaluatorMetrics } from './evaluator-metrics';
+import type { FreeAllowance } from './free-tier';
 import { invocationsPerMonth } from './invocations';
 import type { Measured } from './measured';
 import type { Activity, MetricFamily } from './metric-catalog';
@@ -52,6 +53,8 @@ export interface LineItem {
   item: string;
   quantity: string;
   monthlyUsd: number;
+  /** What of the line AWS's always-free tier could cover (scripts/cost/free-tier.ts). */
+  freeTierUse?: { allowance: FreeAllowance; amount: number };
 }
 
 export interface CostInput {
@@ -154,8 +157,13 @@ export function apiLogBytesPerRequest(
 export function monthlyCost(input: CostInput): LineItem[] {
   const { inventory, assumptions: a, prices: p, measured } = input;
   const items: LineItem[] = [];
-  const add = (service: string, item: string, quantity: string, monthlyUsd: number) =>
-    items.push({ service, item, quantity, monthlyUsd });
+  const add = (
+    service: string,
+    item: string,
+    quantity: string,
+    monthlyUsd: number,
+    freeTierUse?: LineItem['freeTierUse'],
+  ) => items.push({ service, item, quantity, monthlyUsd, ...(freeTierUse && { freeTierUse }) });
   const functions = inventory.functions.map((fn) => ({ fn, invocations: invocationsPerMonth(input, fn) }));
 
   // CloudWatch Logs: bytes per month into each log group.
@@ -191,6 +199,7 @@ export function monthlyCost(input: CostInput): LineItem[] {
       `ingestion: ${name}${group.infrequentAccess ? ' (Infrequent Access)' : ''}`,
       `${(bytes / GB).toFixed(2)} GB`,
       (bytes / GB) * price,
+      group.infrequentAccess ? undefined : { allowance: 'standardLogGB', amount: bytes / GB },
     );
     const storedGb =
       (bytes / GB / (HOURS_PER_MONTH / 24)) * Math.min(group.retentionDays, 3_653) * STORAGE_COMPRESSION;
@@ -212,6 +221,7 @@ export function monthlyCost(input: CostInput): LineItem[] {
     `custom metrics (EMF), ${partTime} of them with data in under half the hours`,
     `${allSeries.length} metrics (${metricMonths.toFixed(1)} billed)`,
     metricMonths * p.cloudwatchMetrics.customMetricPerMonth,
+    { allowance: 'customMetrics', amount: metricMonths },
   );
 
   const standardAlarmMetrics = inventory.alarms
@@ -227,12 +237,14 @@ export function monthlyCost(input: CostInput): LineItem[] {
     standardAlarmMetrics * p.cloudwatchMetrics.standardAlarmMetricPerMonth +
       highResolutionAlarmMetrics * p.cloudwatchMetrics.highResolutionAlarmMetricPerMonth +
       inventory.compositeAlarms * p.cloudwatchMetrics.compositeAlarmPerMonth,
+    { allowance: 'standardAlarmMetrics', amount: standardAlarmMetrics },
   );
   add(
     'CloudWatch dashboards',
     'dashboards',
     `${inventory.dashboards}`,
     inventory.dashboards * p.cloudwatchMetrics.dashboardPerMonth,
+    { allowance: 'dashboards', amount: inventory.dashboards },
   );
 
   const evaluation = evaluatorMetrics(a.alertRules);
@@ -297,6 +309,7 @@ export function monthlyCost(input: CostInput): LineItem[] {
     'traces recorded (Lambda active tracing: 1/s + 5%)',
     `${millions(traces)} traces`,
     (traces / 1e6) * p.xray.tracesRecordedPerMillion,
+    { allowance: 'traces', amount: traces },
   );
 
   const encryptedGroups = inventory.logGroups.filter((group) => group.encrypted).length;
@@ -310,6 +323,7 @@ export function monthlyCost(input: CostInput): LineItem[] {
     `${inventory.kmsKeys} keys, requests of ${encryptedGroups} log groups, ${inventory.topics} topics, ${inventory.queues} queues`,
     `${Math.round(kmsRequests)} requests`,
     inventory.kmsKeys * p.kms.keyPerMonth + (kmsRequests / 10_000) * p.kms.requestsPer10000,
+    { allowance: 'kmsRequests', amount: kmsRequests },
   );
 
   const publishes = inventory.topics > 0 ? a.alertsPerDay * (HOURS_PER_MONTH / 24) : 0;

@@ -8,6 +8,7 @@ import {
   settingsInTemplate,
 } from '../../scripts/cost';
 import { DEFAULT_ASSUMPTIONS, SECONDS_PER_MONTH } from '../../scripts/cost/assumptions';
+import { alwaysFreeCredit } from '../../scripts/cost/free-tier';
 import type { Measured } from '../../scripts/cost/measured';
 import { type Activity, customMetricFamilies, type MetricFamily } from '../../scripts/cost/metric-catalog';
 import {
@@ -15,6 +16,7 @@ import {
   apiLogParts,
   type CostInput,
   errorPublicationsPerSecond,
+  type LineItem,
   monthlyCost,
   type Prices,
   total,
@@ -327,6 +329,45 @@ describe('the cost model', () => {
       (2 * notifying + 7 * 0.05 + 1 + 0.05 + 0) * 0.3,
       9,
     );
+  });
+
+  it("credits AWS's always-free tier up to each allowance, and no further", () => {
+    // Prepare: 2 dashboards (under the 3 free), 25 alarm metrics (over the 10 free), 8 GB of Standard logs
+    const items: LineItem[] = [
+      {
+        service: 'd',
+        item: 'd',
+        quantity: '',
+        monthlyUsd: 6,
+        freeTierUse: { allowance: 'dashboards', amount: 2 },
+      },
+      {
+        service: 'a',
+        item: 'a',
+        quantity: '',
+        monthlyUsd: 2.5,
+        freeTierUse: { allowance: 'standardAlarmMetrics', amount: 25 },
+      },
+      {
+        service: 'l',
+        item: 'l1',
+        quantity: '',
+        monthlyUsd: 3,
+        freeTierUse: { allowance: 'standardLogGB', amount: 6 },
+      },
+      {
+        service: 'l',
+        item: 'l2',
+        quantity: '',
+        monthlyUsd: 1,
+        freeTierUse: { allowance: 'standardLogGB', amount: 2 },
+      },
+      { service: 'x', item: 'IA logs', quantity: '', monthlyUsd: 4 },
+    ];
+    // Act
+    const credit = alwaysFreeCredit(items, prices as Prices);
+    // Assess: both dashboards, 10 alarm metrics, 5 GB across the two groups; nothing for Infrequent Access
+    expect(credit).toBeCloseTo(2 * 3 + 10 * 0.1 + 5 * 0.5, 9);
   });
 
   it('prints totals by error rate and rules', () => {
