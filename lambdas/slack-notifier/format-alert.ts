@@ -11,6 +11,32 @@ const CONDITION_WORDS: Record<AlertMessage['condition'], string> = {
   '!=': '≠',
 };
 
+/** The alert in one line of plain text: the Slack message's `text`, and the local loop's console line. */
+export function alertSummary(alert: AlertMessage): string {
+  const title = titleOf(alert);
+  const value = withUnit(alert.currentValue, alert.unit);
+  if (alert.state === 'RESOLVED') {
+    const fired = elapsedInWords(Date.parse(alert.resolvedAt ?? alert.evaluatedAt) - Date.parse(alert.since));
+    return `${title}: fired for ${fired}, ${alert.metric} now ${value} (${alert.service} ${alert.stage})`;
+  }
+  return `${title}: ${alert.metric} is ${value}, threshold ${thresholdOf(alert)}${windowOf(alert)} (${alert.service} ${alert.stage})`;
+}
+
+function titleOf(alert: AlertMessage): string {
+  const look = alert.state === 'RESOLVED' ? RESOLVED_LOOK : SEVERITY_LOOK[alert.severity];
+  if (alert.state === 'RESOLVED') return `${look.emoji} RESOLVED: ${alert.ruleName}`;
+  if (alert.state === 'REMINDER') return `${look.emoji} ${look.label} (still firing): ${alert.ruleName}`;
+  return `${look.emoji} ${look.label}: ${alert.ruleName}`;
+}
+
+function thresholdOf(alert: AlertMessage): string {
+  return `${alert.metric} ${CONDITION_WORDS[alert.condition]} ${withUnit(alert.threshold, alert.unit)}`;
+}
+
+function windowOf(alert: AlertMessage): string {
+  return alert.windowSeconds ? ` over ${elapsedInWords(alert.windowSeconds * 1_000)}` : '';
+}
+
 /**
  * The quick start's alert message, modernised: `text` fallback, a header block and a coloured attachment. The
  * alert comes scrubbed; every text taken from it is escaped here, last.
@@ -18,23 +44,14 @@ const CONDITION_WORDS: Record<AlertMessage['condition'], string> = {
 export function formatAlert(alert: AlertMessage): SlackMessage {
   const severity = SEVERITY_LOOK[alert.severity];
   const look = alert.state === 'RESOLVED' ? RESOLVED_LOOK : severity;
-  const title =
-    alert.state === 'RESOLVED'
-      ? `${look.emoji} RESOLVED: ${alert.ruleName}`
-      : alert.state === 'REMINDER'
-        ? `${look.emoji} ${look.label} (still firing): ${alert.ruleName}`
-        : `${look.emoji} ${look.label}: ${alert.ruleName}`;
+  const title = titleOf(alert);
   const since = new Date(alert.since);
   const endedAt = new Date(alert.resolvedAt ?? alert.evaluatedAt);
   const elapsed = elapsedInWords(endedAt.getTime() - since.getTime());
   const value = withUnit(alert.currentValue, alert.unit);
-  const threshold = `${alert.metric} ${CONDITION_WORDS[alert.condition]} ${withUnit(alert.threshold, alert.unit)}`;
-  const window = alert.windowSeconds ? ` over ${elapsedInWords(alert.windowSeconds * 1_000)}` : '';
-
-  const summary =
-    alert.state === 'RESOLVED'
-      ? `${title}: fired for ${elapsed}, ${alert.metric} now ${value} (${alert.service} ${alert.stage})`
-      : `${title}: ${alert.metric} is ${value}, threshold ${threshold}${window} (${alert.service} ${alert.stage})`;
+  const threshold = thresholdOf(alert);
+  const window = windowOf(alert);
+  const summary = alertSummary(alert);
 
   const fields = [
     mrkdwn(`*Current Value*\n${escapeMrkdwn(value)}`),

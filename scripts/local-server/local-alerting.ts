@@ -3,10 +3,7 @@
  * evaluator's own code every ALERT_EVALUATION_INTERVAL seconds against the same `alert_rules` table, and
  * each alert through the Slack notifier's own code to SLACK_WEBHOOK_URL, or readably on the console.
  */
-import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { subjectOf } from '../../lambdas/alert-evaluator/alert-notification';
-import type { AlertPublisher } from '../../lambdas/alert-evaluator/alert-publisher';
 import {
   catalogueEntry,
   type Deployment,
@@ -18,13 +15,8 @@ import { planQueries } from '../../lambdas/alert-evaluator/metric-plan';
 import { type AlertRule, alertRuleColumnsSchema, toAlertRule } from '../../lambdas/alert-evaluator/rule';
 import { RuleStore, type StoredRule } from '../../lambdas/alert-evaluator/rule-store';
 import { type RunSummary, runEvaluation } from '../../lambdas/alert-evaluator/run-evaluation';
-import {
-  type AlertMessage,
-  alertMessageAttributes,
-  alertMessageSchema,
-} from '../../lambdas/shared/alert-message';
 import { onRequestRecorded } from '../../lambdas/shared/with-observability';
-import { localContext } from './http-api-event';
+import { LocalAlertPublisher } from './local-alert-publisher';
 import { LocalMetricSource } from './local-metric-source';
 import type { RuleView, StatusView } from './status-page';
 
@@ -42,8 +34,6 @@ export interface LocalAlertingOptions {
   /** The clock of the metric store and the evaluator; tests move it. */
   now?: () => Date;
 }
-
-const NOTIFIER_TIMEOUT_MS = 30_000;
 
 export function startLocalAlerting(options: LocalAlertingOptions): LocalAlerting {
   const now = options.now ?? (() => new Date());
@@ -100,66 +90,6 @@ export function startLocalAlerting(options: LocalAlertingOptions): LocalAlerting
       await pool.end();
     },
   };
-}
-
-/**
- * Alerts as the alert topic would deliver them: to the Slack notifier's own handler in an SNS event when
- * SLACK_WEBHOOK_URL is set, else one readable line on the console.
- */
-class LocalAlertPublisher implements AlertPublisher {
-  readonly #log: (line: string) => void;
-
-  constructor(log: (line: string) => void) {
-    this.#log = log;
-  }
-
-  async publish(
-    notifications: { id: number; message: unknown }[],
-  ): Promise<{ id: number; error?: string }[]> {
-    const outcomes: { id: number; error?: string }[] = [];
-    for (const { id, message } of notifications) {
-      try {
-        const alert = alertMessageSchema.parse(message);
-        if (process.env.SLACK_WEBHOOK_URL) await this.#toSlack(alert);
-        else this.#log(`alert: ${subjectOf(alert)}: ${describe(alert)}`);
-        outcomes.push({ id });
-      } catch (error) {
-        outcomes.push({ id, error: `${(error as Error).name}: ${(error as Error).message}` });
-      }
-    }
-    return outcomes;
-  }
-
-  async #toSlack(alert: AlertMessage): Promise<void> {
-    const { handler } = await import('../../lambdas/slack-notifier/handler');
-    const attributes = Object.fromEntries(
-      Object.entries(alertMessageAttributes(alert)).map(([name, { DataType, StringValue }]) => [
-        name,
-        { Type: DataType, Value: StringValue },
-      ]),
-    );
-    await handler(
-      {
-        Records: [
-          {
-            EventSource: 'aws:sns',
-            EventVersion: '1.0',
-            EventSubscriptionArn: 'arn:aws:sns:local:000000000000:signupflow-local-alerts:local',
-            Sns: {
-              Type: 'Notification',
-              MessageId: randomUUID(),
-              TopicArn: 'arn:aws:sns:local:000000000000:signupflow-local-alerts',
-              Subject: subjectOf(alert),
-              Message: JSON.stringify(alert),
-              Timestamp: new Date().toISOString(),
-              MessageAttributes: attributes,
-            },
-          },
-        ],
-      },
-      localContext('signupflow-local-slack-notifier', NOTIFIER_TIMEOUT_MS),
-    );
-  }
 }
 
 const LAST_HOUR_MINUTES = 60;
@@ -240,10 +170,4 @@ async function lastAlerts(pool: pg.Pool): Promise<StatusView['alerts']> {
     delivered: row.published_at !== null,
     problem: row.last_error,
   }));
-}
-
-function describe(alert: AlertMessage): string {
-  const value = `${alert.metric} ${alert.currentValue}${alert.unit ?? ''}`;
-  const rule = `${alert.condition} ${alert.threshold}${alert.unit ?? ''}`;
-  return `${value} (${rule}), since ${alert.since}${alert.resolvedAt ? `, resolved ${alert.resolvedAt}` : ''}`;
 }
