@@ -31,7 +31,7 @@ export class LocalAlertPublisher implements AlertPublisher {
       try {
         const alert = alertMessageSchema.parse(message);
         if (process.env.SLACK_WEBHOOK_URL) await this.#toSlack(alert);
-        else this.#log(`alert: ${alertSummary(alert)}`);
+        else this.#log(`alert ${alert.state.padEnd(8)} ${alertSummary(alert)}`);
         outcomes.push({ id });
       } catch (error) {
         outcomes.push({ id, error: `${(error as Error).name}: ${(error as Error).message}` });

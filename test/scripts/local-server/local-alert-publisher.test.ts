@@ -11,7 +11,7 @@ describe('the local loop without SLACK_WEBHOOK_URL: alerts on the console', () =
   beforeEach(() => vi.stubEnv('SLACK_WEBHOOK_URL', ''));
   afterEach(() => vi.unstubAllEnvs());
 
-  it('prints each alert as one line in the words of the Slack message, its value rounded', async () => {
+  it("prints each alert as one line: its state, then the Slack message's own text, its value rounded", async () => {
     // Prepare
     const lines: string[] = [];
     const publisher = new LocalAlertPublisher((line) => lines.push(line));
@@ -31,8 +31,8 @@ describe('the local loop without SLACK_WEBHOOK_URL: alerts on the console', () =
     // Assess
     expect(outcomes).toEqual([{ id: 1 }, { id: 2 }]);
     expect(lines).toEqual([
-      'alert: 🚨 CRITICAL: High error rate: error_rate is 49.558%, threshold error_rate > 10% over 5 min (signupflow production)',
-      'alert: ✅ RESOLVED: High error rate: fired for 28 min, error_rate now 0% (signupflow production)',
+      'alert FIRING   🚨 CRITICAL: High error rate: error_rate is 49.558%, threshold error_rate > 10% over 5 min (signupflow production)',
+      'alert RESOLVED ✅ RESOLVED: High error rate: fired for 28 min, error_rate now 0% (signupflow production)',
     ]);
   });
 
