@@ -33,7 +33,8 @@ export interface AlertEvaluatorProps {
 
 /** Must match `lambdas/alert-evaluator/handler.ts`. */
 export const EVALUATOR_METRICS = {
-  runs: 'alert_evaluation_runs',
+  /** Its SampleCount is the number of runs: one duration per finished run. */
+  duration: 'alert_evaluation_duration_seconds',
   rulesInError: 'alert_rules_in_error',
   notificationsFailed: 'alert_notifications_failed',
 } as const;
@@ -156,7 +157,7 @@ function selfWatchAlarms(scope: Construct, config: StageConfig, interval: Durati
           'Missing data counts as failing, so a schedule that stopped, a function that crashes and a database it cannot reach all raise it.',
         'evaluatorNotRunning',
       ),
-      metric: evaluatorMetric(config, EVALUATOR_METRICS.runs, cloudwatch.Stats.SUM, interval),
+      metric: evaluatorMetric(config, EVALUATOR_METRICS.duration, cloudwatch.Stats.SAMPLE_COUNT, interval),
       threshold: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
       evaluationPeriods: 3,

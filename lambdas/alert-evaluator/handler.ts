@@ -2,10 +2,12 @@ import { ScheduledEventSchema } from '../health/scheduled-event';
 import { aggregatedMetrics, withObservability } from '../shared/with-observability';
 import type { RunSummary } from './run-evaluation';
 
-/** The run's own health: the self-watch alarms read these (missing data is breaching). */
+/**
+ * The run's own health: the self-watch alarms read these (missing data is breaching). The duration's
+ * SampleCount counts the runs, so no metric of its own does.
+ */
 function recordRun(summary: RunSummary, seconds: number): void {
   const dimensions = {};
-  aggregatedMetrics.add('alert_evaluation_runs', 'Count', 1, dimensions);
   aggregatedMetrics.add('alert_evaluation_duration_seconds', 'Seconds', seconds, dimensions);
   aggregatedMetrics.add('alert_rules_evaluated', 'Count', summary.rulesEvaluated, dimensions);
   aggregatedMetrics.add('alert_rules_firing', 'Count', summary.firing, dimensions);

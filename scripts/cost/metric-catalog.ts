@@ -67,7 +67,6 @@ export const NOTIFIER_RETRY_CAUSES = ['rate_limited', 'server_error', 'timeout',
 
 /** lambdas/alert-evaluator/handler.ts recordRun: the run's own health, no dimension besides `service`. */
 export const EVALUATOR_METRICS = [
-  'alert_evaluation_runs',
   'alert_evaluation_duration_seconds',
   'alert_rules_evaluated',
   'alert_rules_firing',

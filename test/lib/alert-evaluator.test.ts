@@ -96,9 +96,9 @@ describe('AlertEvaluator', () => {
   it('watches itself: runs that fail or stop raise an alarm on the alert topic, missing data breaching', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmName: 'signupflow-dev-alert-evaluator-not-running',
-      MetricName: 'alert_evaluation_runs',
+      MetricName: 'alert_evaluation_duration_seconds',
       Namespace: 'SignUpFlow/dev',
-      Statistic: 'Sum',
+      Statistic: 'SampleCount',
       Period: 60,
       Threshold: 1,
       ComparisonOperator: 'LessThanThreshold',
