@@ -13,6 +13,11 @@ export interface Check {
   name: string;
   /** What to do when the check throws or does not answer in time; a result may carry a sharper fix. */
   fix: string;
+  /**
+   * What the check waits for before its own timer starts: a shared read it needs, which must settle by itself
+   * (under its own deadline).
+   */
+  after?: () => Promise<unknown>;
   /** `signal` aborts when the check's time is up: pass it on to fetch and the AWS SDK. */
   run(signal: AbortSignal): Promise<CheckResult>;
 }

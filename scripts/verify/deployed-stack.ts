@@ -5,6 +5,7 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import { type Check, type CheckResult, failed, ok, skipped } from './check';
 import { describeError } from './describe-error';
+import { CheckTimeoutError, formatSeconds } from './run-checks';
 
 export interface DeployedStack {
   name: string;
@@ -32,9 +33,26 @@ export class StackReader {
     this.#timeoutMs = timeoutMs;
   }
 
+  /** Settles within the timeout even when the client ignores the abort: the checks after it wait for it. */
   read(): Promise<DeployedStack> {
-    this.#read ??= this.#fetch(AbortSignal.timeout(this.#timeoutMs));
+    this.#read ??= this.#withinTimeout(this.#fetch(AbortSignal.timeout(this.#timeoutMs)));
     return this.#read;
+  }
+
+  async #withinTimeout(reading: Promise<DeployedStack>): Promise<DeployedStack> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(
+        () => reject(new CheckTimeoutError(`no answer within ${formatSeconds(this.#timeoutMs)}`)),
+        this.#timeoutMs,
+      );
+    });
+    reading.catch(() => undefined); // a read that loses the race may still reject later
+    try {
+      return await Promise.race([reading, deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   async #fetch(abortSignal: AbortSignal): Promise<DeployedStack> {
@@ -111,8 +129,9 @@ export function stackCheck(reader: StackReader, region: string): Check {
 }
 
 /**
- * A check that needs the deployed stack: skipped when the stack cannot be read (its own line has failed and
- * says why), else the check `build` makes from the stack.
+ * A check that needs the deployed stack: its timer starts once the stack is read (or given up), so a slow read
+ * leaves it its whole time; skipped when the stack cannot be read (its own line has failed and says why), else
+ * the check `build` makes from the stack.
  */
 export function afterStack(
   reader: StackReader,
@@ -123,6 +142,7 @@ export function afterStack(
   return {
     name,
     fix,
+    after: () => reader.read(),
     run: async (signal) => {
       let stack: DeployedStack;
       try {

@@ -1,18 +1,18 @@
 import type { Check, CheckResult } from './check';
-import { describeError } from './describe-error';
+import { describeError, VerifyError } from './describe-error';
 
 export interface CheckOutcome extends CheckResult {
   name: string;
-  durationMs: number;
 }
 
-export class CheckTimeoutError extends Error {
+/** A check, or a read checks share, that did not answer in its time. */
+export class CheckTimeoutError extends VerifyError {
   override name = 'CheckTimeoutError';
 }
 
 /**
- * Runs every check concurrently, each under its own hard timer: a check that has not settled when its time is
- * up is reported as failed, and its signal is aborted so that its requests and sockets are given up. Never
+ * Runs every check concurrently, each under its own hard timer, started once what the check waits for has
+ * settled: a check that has not settled when its time is up is reported as failed, and its signal is aborted so that its requests and sockets are given up. Never
  * rejects; the outcomes come back in the checks' order.
  */
 export function runChecks(checks: readonly Check[], timeoutMs: number): Promise<CheckOutcome[]> {
@@ -20,7 +20,7 @@ export function runChecks(checks: readonly Check[], timeoutMs: number): Promise<
 }
 
 async function runCheck(check: Check, timeoutMs: number): Promise<CheckOutcome> {
-  const startedAt = performance.now();
+  await check.after?.().catch(() => undefined);
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_resolve, reject) => {
@@ -38,14 +38,14 @@ async function runCheck(check: Check, timeoutMs: number): Promise<CheckOutcome> 
   } catch (error) {
     result = {
       status: 'failed',
-      detail: error instanceof CheckTimeoutError ? error.message : describeError(error),
+      detail: describeError(error),
       fix: check.fix,
     };
   } finally {
     clearTimeout(timer);
     controller.abort();
   }
-  return { name: check.name, ...result, durationMs: Math.round(performance.now() - startedAt) };
+  return { name: check.name, ...result };
 }
 
 export function formatSeconds(ms: number): string {
