@@ -46,6 +46,8 @@ const RUNBOOK = 'docs/MONITORING_RUNBOOK.md';
  */
 export function stageChecks(options: StageOptions): Check[] {
   const { config, clients, redactor } = options;
+  // Sentry may echo the DSN's key in its refusal (`unknown public key ...`).
+  redactor.addSecretUrl(config.sentry.dsn);
   const stack = new StackReader(clients.cloudFormation, options.stackName, options.timeoutMs);
   const endpoints = (deployed: DeployedStack) => ({
     baseUrl: deployed.outputs.ApiUrl as string,

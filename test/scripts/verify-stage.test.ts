@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import {
   CloudFormationClient,
   CloudFormationServiceException,
@@ -316,6 +318,26 @@ describe('npm run verify -- --stage NAME', () => {
       /open a tunnel to it and set VERIFY_DATABASE_URL \(postgres:\/\/signupflow_monitor@127\.0\.0\.1:PORT\/signupflow\)$/,
     );
     expect(output).not.toContain('db-Passw0rd-Verify');
+  });
+
+  it("never prints the DSN's key, not even when Sentry's refusal echoes it", async () => {
+    // Prepare: a Sentry that refuses the key and names it, as sentry.io does
+    const key = '0123456789abcdef0123456789abcdef';
+    const refusing = createServer((_request, response) =>
+      response.writeHead(403, { 'x-sentry-error': `unknown public key ${key}` }).end(),
+    );
+    await new Promise<void>((resolve) => refusing.listen(0, '127.0.0.1', resolve));
+    const { port } = refusing.address() as AddressInfo;
+    const stage = { ...config, sentry: { ...config.sentry, dsn: `http://${key}@127.0.0.1:${port}/7` } };
+
+    // Act
+    const { output } = await verifyStage({ stage }).finally(
+      () => new Promise((resolve) => refusing.close(resolve)),
+    );
+
+    // Assess
+    expect(checklistLine(output, 'Sentry').line).toMatch(/^\[FAIL\] Sentry\s+HTTP 403/);
+    expect(output).not.toContain(key);
   });
 
   it('gives a check that needs the stack its whole time after a slow read of the stack', async () => {
