@@ -1,3 +1,4 @@
+import { exportIntervalSeconds } from '../../lambdas/alert-evaluator/export/run-export';
 import { ERROR_FLUSH_MIN_INTERVAL_MS } from '../../lambdas/shared/metric-aggregator';
 import {
   APPLICATION_FUNCTIONS,
@@ -259,7 +260,8 @@ export function monthlyCost(input: CostInput): LineItem[] {
   const exported = exportBilledMetrics(input.metricFamilies, inventory.functions.length, (activity) =>
     listedShare(activity, input),
   );
-  const exportsPerMonth = (60 * HOURS_PER_MONTH) / a.metricsExportEveryMinutes;
+  const exportsPerMonth =
+    SECONDS_PER_MONTH / exportIntervalSeconds(a.metricsExportEveryMinutes, a.evaluationIntervalSeconds);
   add(
     'CloudWatch GetMetricData',
     `metrics export for /metrics and InfluxDB: ${Math.round(exported)} metrics every ${a.metricsExportEveryMinutes} min`,

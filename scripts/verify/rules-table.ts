@@ -35,8 +35,10 @@ export function rulesTableCheck(options: RulesTableOptions): Check {
       signal.addEventListener('abort', destroy, { once: true });
       let healthy = false;
       try {
+        const connection = await options.connection();
+        signal.throwIfAborted(); // given up while the password was read: connect no more
         client = new pg.Client({
-          ...(await options.connection()),
+          ...connection,
           application_name: 'signupflow-verify',
           connectionTimeoutMillis: options.timeoutMs,
           query_timeout: options.timeoutMs,

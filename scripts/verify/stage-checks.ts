@@ -138,7 +138,7 @@ function stageRulesTable(options: StageOptions, deployed: DeployedStack): Check 
       : `${database.host}:${database.port}/${database.name}`,
     unreachableFix: options.databaseUrl
       ? 'check VERIFY_DATABASE_URL and the tunnel it goes through'
-      : `the database is reachable only from the stage's network: open a tunnel to it and set VERIFY_DATABASE_URL (postgres://${database.user}@127.0.0.1:PORT/${database.name})`,
+      : `the database is reachable only from the stage's network: open a tunnel to it and set VERIFY_DATABASE_URL (postgres://${database.user}@127.0.0.1:PORT/${database.name}) and PGPASSWORD (the password of the stage's database secret)`,
     timeoutMs: Math.max(100, options.timeoutMs - 500),
   });
 }

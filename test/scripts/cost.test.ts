@@ -253,6 +253,15 @@ describe('the cost model', () => {
     expect(items.filter((item) => /scrapes a minute ×/.test(item.item))).toEqual([]);
   });
 
+  it('prices the export at the rhythm the runs give it: every 8 minutes with a run every 4', () => {
+    // Act
+    const items = costOf({
+      assumptions: { ...DEFAULT_ASSUMPTIONS, evaluationIntervalSeconds: 240, metricsExportEveryMinutes: 5 },
+    });
+    // Assess: 730 hours × 60 / 8 exports, one ListMetrics call each
+    expect(line(items, /ListMetrics/).monthlyUsd).toBeCloseTo(((730 * 60) / 8 / 1_000) * 0.01, 9);
+  });
+
   it("prices the API function's share as the wrapper's overhead only", () => {
     // Act
     const items = costOf();

@@ -315,7 +315,7 @@ describe('npm run verify -- --stage NAME', () => {
       `[FAIL] Rules table                   127.0.0.1:${port}/signupflow: connection refused`,
     );
     expect(fix).toMatch(
-      /open a tunnel to it and set VERIFY_DATABASE_URL \(postgres:\/\/signupflow_monitor@127\.0\.0\.1:PORT\/signupflow\)$/,
+      /open a tunnel to it and set VERIFY_DATABASE_URL \(postgres:\/\/signupflow_monitor@127\.0\.0\.1:PORT\/signupflow\) and PGPASSWORD \(the password of the stage's database secret\)$/,
     );
     expect(output).not.toContain('db-Passw0rd-Verify');
   });

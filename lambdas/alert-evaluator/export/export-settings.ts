@@ -34,6 +34,7 @@ export async function exportDependencies(
     serviceName: env.POWERTOOLS_SERVICE_NAME ?? 'signupflow',
     stage: env.STAGE ?? 'local',
     everyMinutes: exportEveryMinutes(env.METRICS_EXPORT_EVERY_MINUTES),
+    evaluationIntervalSeconds: Number(env.ALERT_EVALUATION_INTERVAL) || 60,
   };
 }
 

@@ -28,6 +28,8 @@ export interface ExportDependencies {
    * (`refreshSeconds`), and /metrics calls it stale only past that and a grace.
    */
   everyMinutes: number;
+  /** ALERT_EVALUATION_INTERVAL: an export happens only on a run, so runs set its real rhythm. */
+  evaluationIntervalSeconds?: number;
   report: (message: string, details: Record<string, unknown>) => void;
 }
 
@@ -38,6 +40,15 @@ export interface ExportSummary {
   influxWritten: boolean;
   /** Export queries CloudWatch did not answer: their minutes are not counted this run. */
   failedQueries: number;
+}
+
+/**
+ * How often an export actually happens: at the first run once `everyMinutes` closed minutes are pending, so
+ * every 5 minutes with a run a minute, but every 8 with a run every 4 minutes.
+ */
+export function exportIntervalSeconds(everyMinutes: number, evaluationIntervalSeconds = 60): number {
+  const interval = Math.max(1, evaluationIntervalSeconds);
+  return Math.ceil((everyMinutes * 60) / interval) * interval;
 }
 
 /** Whether this run exports: enough closed minutes are pending, or the export never ran. */
@@ -102,7 +113,7 @@ export async function runExport(
       series,
       exportedThrough,
       generatedAt: input.now,
-      refreshSeconds: deps.everyMinutes * 60,
+      refreshSeconds: exportIntervalSeconds(deps.everyMinutes, deps.evaluationIntervalSeconds),
       evaluationSeconds: input.evaluationSeconds,
       pendingNotifications: state.pendingNotifications,
     });

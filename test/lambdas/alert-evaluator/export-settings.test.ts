@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { exportEveryMinutes } from '../../../lambdas/alert-evaluator/export/export-settings';
+import { exportIntervalSeconds } from '../../../lambdas/alert-evaluator/export/run-export';
 
 describe('METRICS_EXPORT_EVERY_MINUTES', () => {
   it.each([
@@ -20,5 +21,21 @@ describe('METRICS_EXPORT_EVERY_MINUTES', () => {
 
     // Assess
     expect(read).toBe(minutes);
+  });
+});
+
+describe('how often an export happens: on the first run once enough minutes are pending', () => {
+  it.each([
+    [5, 60, 300],
+    [5, 120, 360],
+    [5, 240, 480],
+    [1, 60, 60],
+    [2, 3_600, 3_600],
+  ])('every %d minutes with a run every %d s: every %d s', (everyMinutes, intervalSeconds, seconds) => {
+    // Act
+    const interval = exportIntervalSeconds(everyMinutes, intervalSeconds);
+
+    // Assess
+    expect(interval).toBe(seconds);
   });
 });
