@@ -23,16 +23,20 @@ export function alarmsCheck(
     name: 'Alarms',
     fix: "verify needs cloudwatch:DescribeAlarms in the stack's account and region",
     run: async (signal) => {
-      const alarms = await describeAlarms(cloudWatch, alarmNamePrefix, signal);
-      const found = new Map(alarms.map((alarm) => [alarm.name, alarm]));
+      const named = await describeAlarms(cloudWatch, alarmNamePrefix, signal);
+      const found = new Map(named.map((alarm) => [alarm.name, alarm]));
       const declared = stack.resources
         .filter((resource) => ALARM_TYPES.has(resource.type))
         .map((r) => r.physicalId);
+      // The prefix also matches another stage whose name starts with this one's (dev, dev-eu): judge only
+      // the stack's own alarms when it declares any.
+      const own = new Set(declared);
+      const alarms = declared.length > 0 ? named.filter((alarm) => own.has(alarm.name)) : named;
       const missing = declared.filter((name) => !found.has(name));
       const insufficient = alarms
         .filter((alarm) => alarm.state === 'INSUFFICIENT_DATA')
         .map((alarm) => alarm.name);
-      if (declared.length === 0 && alarms.length === 0) {
+      if (declared.length === 0 && named.length === 0) {
         return failed(
           `no alarm named ${alarmNamePrefix}*`,
           'deploy the stack (README, Deploy): it creates the alarms',

@@ -197,6 +197,19 @@ describe('npm run verify -- --stage NAME', () => {
     );
   });
 
+  it("judges only the stack's own alarms, not another stage's that shares the name prefix", async () => {
+    // Prepare: a stage named dev-eu, whose alarms also start with signupflow-dev-
+    alarms.push({ AlarmName: 'signupflow-dev-eu-api-errors', StateValue: 'INSUFFICIENT_DATA' });
+
+    // Act
+    const { output } = await verifyStage();
+
+    // Assess
+    expect(checklistLine(output, 'Alarms').line).toMatch(
+      /^\[ok\]\s+Alarms\s+3 alarms exist, each with data \(0 in ALARM, 3 OK\)$/,
+    );
+  });
+
   it('fails Alarms naming an alarm the stack declares and CloudWatch does not have', async () => {
     // Prepare
     alarms = alarms.filter((alarm) => alarm.AlarmName !== 'signupflow-dev-api-5xx-rate');
