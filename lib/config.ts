@@ -87,6 +87,7 @@ export const stageConfigSchema = z
         health: reservedConcurrency.optional(),
         slackNotifier: reservedConcurrency.optional(),
         alertEvaluator: reservedConcurrency.optional(),
+        metricsExporter: reservedConcurrency.optional(),
       })
       .optional(),
     alarms: z.strictObject({

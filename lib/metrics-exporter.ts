@@ -60,6 +60,7 @@ export class MetricsExporter extends Construct {
         METRICS_TOKEN_SECRET_ARN: this.tokenSecret.secretArn,
       },
       vpcPlacement: props.vpcPlacement,
+      reservedConcurrency: config.reservedConcurrency?.metricsExporter,
     });
     this.tokenSecret.grantRead(this.exporterFunction);
 

@@ -11,8 +11,9 @@ const shared = {
   health: { timeoutSeconds: 3, databaseTimeoutMs: 2_000, redisTimeoutMs: 1_000, cacheSeconds: 5 },
   // Five health environments: five database sessions at most, each answering hundreds of requests a second
   // from its 5 s cache. Five notifiers: alarms arrive one by one, and a burst elsewhere cannot take them.
-  // Two evaluators: one run a minute, and room for an overlapping one (which writes nothing twice).
-  reservedConcurrency: { health: 5, slackNotifier: 5, alertEvaluator: 2 },
+  // Two evaluators: one run a minute, and room for an overlapping one (which writes nothing twice). Two
+  // exporters: Prometheus scrapes one at a time, and a flood of unauthenticated /metrics calls stays small.
+  reservedConcurrency: { health: 5, slackNotifier: 5, alertEvaluator: 2, metricsExporter: 2 },
   // 5% of requests failing in 3 of 5 minutes: one bad request does not page, a broken release does.
   alarms: {
     apiServerErrors: { thresholdPercent: 5, periodSeconds: 60, evaluationPeriods: 5, datapointsToAlarm: 3 },

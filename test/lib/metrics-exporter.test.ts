@@ -79,6 +79,13 @@ describe('MetricsExporter', () => {
     });
   });
 
+  it("caps the exporter at the stage's reserved concurrency: a flood of unauthenticated scrapes stays small", () => {
+    plain.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('GET /metrics'),
+      ReservedConcurrentExecutions: 2,
+    });
+  });
+
   it('generates the token secret under the stack key, with no value in the template', () => {
     plain.hasResourceProperties('AWS::SecretsManager::Secret', {
       Description: Match.stringLikeRegexp('Bearer token Prometheus scrapes GET /metrics'),
