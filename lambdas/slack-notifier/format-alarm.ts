@@ -10,7 +10,15 @@ import {
   parseCloudWatchTime,
 } from './cloudwatch-alarm';
 import { ALARM_LOOK, OTHER_ALARM_LOOK, slackDate, utc } from './presentation';
-import { type Block, escapeMrkdwn, mrkdwn, plain, type SlackMessage, type TextObject } from './slack-message';
+import {
+  type Block,
+  escapeMrkdwn,
+  httpsUrl,
+  mrkdwn,
+  plain,
+  type SlackMessage,
+  type TextObject,
+} from './slack-message';
 
 export interface Footer {
   service: string;
@@ -38,6 +46,11 @@ export function formatAlarm(alarm: CloudWatchAlarm, footer: Footer): SlackMessag
   const consoleUrl = alarmConsoleUrl(alarm);
   const condition = composite ? (alarm.AlarmRule ?? undefined) : describeTrigger(alarm.Trigger);
   const reason = alarm.NewStateReason ?? 'No reason given.';
+  const description = alarm.AlarmDescription ? splitRunbookLink(alarm.AlarmDescription) : undefined;
+  const buttons = [
+    ...(consoleUrl ? [{ label: 'Open in CloudWatch', url: consoleUrl, id: 'console' }] : []),
+    ...(description?.runbookUrl ? [{ label: 'Runbook', url: description.runbookUrl, id: 'runbook' }] : []),
+  ];
 
   const summary = `${title}: ${reason}`;
   const fields: TextObject[] = [
@@ -48,8 +61,8 @@ export function formatAlarm(alarm: CloudWatchAlarm, footer: Footer): SlackMessag
   ];
 
   const blocks: Block[] = [
-    ...(alarm.AlarmDescription
-      ? [{ type: 'section' as const, text: mrkdwn(escapeMrkdwn(alarm.AlarmDescription)) }]
+    ...(description?.text
+      ? [{ type: 'section' as const, text: mrkdwn(escapeMrkdwn(description.text)) }]
       : []),
     { type: 'section', text: mrkdwn(`*Reason*\n${escapeMrkdwn(reason)}`) },
     ...(condition
@@ -74,18 +87,16 @@ export function formatAlarm(alarm: CloudWatchAlarm, footer: Footer): SlackMessag
         ]
       : []),
     { type: 'section', fields },
-    ...(consoleUrl
+    ...(buttons.length > 0
       ? [
           {
             type: 'actions' as const,
-            elements: [
-              {
-                type: 'button' as const,
-                text: plain('Open in CloudWatch', 75),
-                url: consoleUrl,
-                action_id: 'console',
-              },
-            ],
+            elements: buttons.map(({ label, url, id }) => ({
+              type: 'button' as const,
+              text: plain(label, 75),
+              url,
+              action_id: id,
+            })),
           },
         ]
       : []),
@@ -105,4 +116,18 @@ export function formatAlarm(alarm: CloudWatchAlarm, footer: Footer): SlackMessag
     blocks: [{ type: 'header', text: plain(title, 150) }],
     attachments: [{ color: look.color, fallback: summary, blocks }],
   };
+}
+
+const RUNBOOK_MARK = ' Runbook: ';
+
+/**
+ * This stack's alarm descriptions end with ` Runbook: <url>` (lib/runbook.ts): the link becomes a button and
+ * the text is shown without it. Any other description is shown as it is.
+ */
+export function splitRunbookLink(description: string): { text: string; runbookUrl?: string } {
+  const at = description.lastIndexOf(RUNBOOK_MARK);
+  if (at < 0) return { text: description };
+  const link = description.slice(at + RUNBOOK_MARK.length).trim();
+  const runbookUrl = /\s/.test(link) ? undefined : httpsUrl(link);
+  return runbookUrl ? { text: description.slice(0, at), runbookUrl } : { text: description };
 }

@@ -1,6 +1,6 @@
 import type { AlertMessage } from '../shared/alert-message';
 import { elapsedInWords, RESOLVED_LOOK, SEVERITY_LOOK, slackDate, utc } from './presentation';
-import { type Block, escapeMrkdwn, mrkdwn, plain, type SlackMessage } from './slack-message';
+import { type Block, escapeMrkdwn, httpsUrl, mrkdwn, plain, type SlackMessage } from './slack-message';
 
 const CONDITION_WORDS: Record<AlertMessage['condition'], string> = {
   '>': '>',
@@ -115,15 +115,4 @@ function withUnit(value: number, unit: string | undefined): string {
   const number = Number.isInteger(value) ? String(value) : String(Number(value.toFixed(3)));
   if (!unit) return number;
   return unit === '%' ? `${number}%` : `${number} ${unit}`;
-}
-
-/** A link as a button takes it: an https URL (a scrubbed one included), else none. */
-function httpsUrl(value: string | undefined): string | undefined {
-  if (!value) return undefined;
-  try {
-    const url = new URL(value);
-    return url.protocol === 'https:' ? url.href : undefined;
-  } catch {
-    return undefined;
-  }
 }

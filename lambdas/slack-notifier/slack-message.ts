@@ -67,6 +67,17 @@ export function escapeMrkdwn(text: string): string {
 }
 
 /** A link in mrkdwn; `|` and `>` in the label would end it early. */
+/** A link as a button takes it: an https URL (a scrubbed one included), else none. */
+export function httpsUrl(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' ? url.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function mrkdwnLink(url: string, label: string): string {
   return `<${url}|${escapeMrkdwn(label).replaceAll('|', '¦')}>`;
 }

@@ -20,13 +20,28 @@ const consoleLink = (region: string, name: string) =>
 /** What on-call must see for each CloudWatch alarm of the corpus, in each form CloudWatch has sent it. */
 const ALARMS: Record<
   string,
-  { header: string; color: string; region: string; link: string | undefined; condition?: string }
+  {
+    header: string;
+    color: string;
+    region: string;
+    link: string | undefined;
+    condition?: string;
+    /** This stack's alarms end their description with their runbook section's link. */
+    runbook?: string;
+  }
 > = {
   'cloudwatch-alarm': {
     header: '🔴 ALARM: signupflow-production-api-errors',
     color: '#D00000',
     region: 'eu-west-1 (EU (Ireland))',
     link: consoleLink('eu-west-1', 'signupflow-production-api-errors'),
+  },
+  'cloudwatch-alarm-with-runbook': {
+    header: '🔴 ALARM: signupflow-production-api-errors',
+    color: '#D00000',
+    region: 'eu-west-1 (EU (Ireland))',
+    link: consoleLink('eu-west-1', 'signupflow-production-api-errors'),
+    runbook: 'https://github.com/signupflow/monitoring/blob/main/docs/MONITORING_RUNBOOK.md#function-errors',
   },
   'cloudwatch-ok': {
     header: '✅ OK: signupflow-production-api-errors',
@@ -132,7 +147,9 @@ describe('CloudWatch alarm notifications in every form of the corpus', () => {
     expect(headerOf(message)).toBe(expected.header);
     expect(message.attachments[0]?.color).toBe(expected.color);
     expect(fieldsOf(message)).toContain(`*Region*\n${expected.region}`);
-    expect(buttonsOf(message).map((button) => button.url)).toEqual(expected.link ? [expected.link] : []);
+    expect(buttonsOf(message).map((button) => button.url)).toEqual(
+      [expected.link, expected.runbook].filter((url) => url !== undefined),
+    );
     if (expected.condition) expect(sectionTexts(message)).toContain(expected.condition);
     expectWithinSlackLimits(message);
   });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { splitRunbookLink } from '../../../lambdas/slack-notifier/format-alarm';
 import { renderSafely, type SnsNotice, slackMessage } from '../../../lambdas/slack-notifier/notify';
 import { type Notification, recognise } from '../../../lambdas/slack-notifier/recognise';
 import type { SlackMessage } from '../../../lambdas/slack-notifier/slack-message';
@@ -146,6 +147,37 @@ describe('CloudWatch alarms', () => {
       'signupflow · production · CloudWatch alarm · 2026-11-29 14:10 UTC',
     ]);
     expectWithinSlackLimits(message);
+  });
+
+  it("this stack's alarm: the runbook link of its description becomes a button beside the console's", () => {
+    const message = render('cloudwatch-alarm-with-runbook');
+
+    expect(sectionTexts(message)[0]).toBe(
+      'signupflow-production-api failed at least once in 5 minutes (Lambda Errors metric).',
+    );
+    expect(buttonsOf(message)).toEqual([
+      {
+        label: 'Open in CloudWatch',
+        url: 'https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#alarmsV2:alarm/signupflow-production-api-errors',
+      },
+      {
+        label: 'Runbook',
+        url: 'https://github.com/signupflow/monitoring/blob/main/docs/MONITORING_RUNBOOK.md#function-errors',
+      },
+    ]);
+    expectWithinSlackLimits(message);
+  });
+
+  it.each([
+    ['no https', 'Errors. Runbook: http://wiki.example/runbook'],
+    ['a script', 'Errors. Runbook: javascript:alert(1)'],
+    ['more words after it', 'Errors. Runbook: https://wiki.example/runbook, ask #ops'],
+  ])('a description whose runbook link is %s stays text, with no button', (_case, description) => {
+    // Act
+    const split = splitRunbookLink(description);
+
+    // Assess
+    expect(split).toEqual({ text: description });
   });
 
   it('an OK is green', () => {
