@@ -1,5 +1,6 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { UNMEASURED } from '../shared/database';
 import { lambdaDatabase } from '../shared/lambda-database';
 import { logger } from '../shared/observability';
 import { SnsAlertPublisher } from './alert-publisher';
@@ -16,7 +17,7 @@ const sns = new SNSClient({ maxAttempts: 4 });
 /** One evaluation run with the environment's clients, database and settings. */
 export async function evaluateNow(): Promise<RunSummary> {
   const settings = evaluatorSettings();
-  const database = await lambdaDatabase();
+  const database = await lambdaDatabase(UNMEASURED);
   return runEvaluation({
     store: new RuleStore(database, { claimSeconds: settings.claimSeconds }),
     source: new CloudWatchMetricSource(cloudwatch),

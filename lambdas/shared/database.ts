@@ -12,6 +12,13 @@ export interface MetricRecorder {
 }
 
 /**
+ * For a background job's pool: its queries stay out of the quick start's database metrics, which describe the
+ * application's use of the database (the alert evaluator's writes would blur the API's query percentiles and
+ * add two series of their own); the job's own duration metric covers it.
+ */
+export const UNMEASURED: MetricRecorder = { add: () => undefined, highest: () => undefined };
+
+/**
  * A Postgres pool that records the quick start's "additional metrics": `db_query_duration_seconds` by query
  * type (a bounded dimension, connection wait included) and `db_connections_active`, the most connections
  * checked out of the pool at once in each minute (read as each query starts).

@@ -118,6 +118,13 @@ describe('the alert evaluator handler, as EventBridge runs it', () => {
     });
   });
 
+  it("keeps its own queries out of the database metrics, which describe the API's", () => {
+    const names = output.emf().flatMap((document) => Object.keys(document));
+    expect(names).toContain('alert_evaluation_duration_seconds');
+    expect(names).not.toContain('db_query_duration_seconds');
+    expect(names).not.toContain('db_connections_active');
+  });
+
   it('refuses an event that is not a scheduled event', async () => {
     await expect(
       handler({ source: 'aws.s3' }, lambdaContext('signupflow-test-alert-evaluator')),
