@@ -8,7 +8,7 @@ import {
   settingsInTemplate,
 } from '../../scripts/cost';
 import { DEFAULT_ASSUMPTIONS, SECONDS_PER_MONTH } from '../../scripts/cost/assumptions';
-import { alwaysFreeCredit } from '../../scripts/cost/free-tier';
+import { alwaysFreeCredit, type FreeAllowance } from '../../scripts/cost/free-tier';
 import type { Measured } from '../../scripts/cost/measured';
 import { type Activity, customMetricFamilies, type MetricFamily } from '../../scripts/cost/metric-catalog';
 import {
@@ -342,36 +342,19 @@ describe('the cost model', () => {
 
   it("credits AWS's always-free tier up to each allowance, and no further", () => {
     // Prepare: 2 dashboards (under the 3 free), 25 alarm metrics (over the 10 free), 8 GB of Standard logs
+    const using = (allowance: FreeAllowance, amount: number): LineItem => ({
+      service: 'test',
+      item: allowance,
+      quantity: '',
+      monthlyUsd: 1,
+      freeTierUse: { allowance, amount },
+    });
     const items: LineItem[] = [
-      {
-        service: 'd',
-        item: 'd',
-        quantity: '',
-        monthlyUsd: 6,
-        freeTierUse: { allowance: 'dashboards', amount: 2 },
-      },
-      {
-        service: 'a',
-        item: 'a',
-        quantity: '',
-        monthlyUsd: 2.5,
-        freeTierUse: { allowance: 'standardAlarmMetrics', amount: 25 },
-      },
-      {
-        service: 'l',
-        item: 'l1',
-        quantity: '',
-        monthlyUsd: 3,
-        freeTierUse: { allowance: 'standardLogGB', amount: 6 },
-      },
-      {
-        service: 'l',
-        item: 'l2',
-        quantity: '',
-        monthlyUsd: 1,
-        freeTierUse: { allowance: 'standardLogGB', amount: 2 },
-      },
-      { service: 'x', item: 'IA logs', quantity: '', monthlyUsd: 4 },
+      using('dashboards', 2),
+      using('standardAlarmMetrics', 25),
+      using('standardLogGB', 6),
+      using('standardLogGB', 2),
+      { service: 'test', item: 'Infrequent Access logs', quantity: '', monthlyUsd: 4 },
     ];
     // Act
     const credit = alwaysFreeCredit(items, prices as Prices);
