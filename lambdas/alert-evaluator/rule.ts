@@ -6,7 +6,7 @@ import {
   type AlertChannel,
   type AlertSeverity,
 } from '../shared/alert-message';
-import { METRIC_NAMES } from './metric-catalogue';
+import { METRIC_NAMES, type MetricName, type RuleMetric } from './metric-catalogue';
 
 export type Condition = (typeof ALERT_CONDITIONS)[number];
 export const TREAT_MISSING_DATA = ['missing', 'notBreaching', 'breaching', 'ignore'] as const;
@@ -215,4 +215,15 @@ export function breaches(condition: Condition, value: number, threshold: number)
     case '!=':
       return value !== threshold;
   }
+}
+
+/** What of a CloudWatch rule the metric catalogue resolves into a query. */
+export function ruleMetric(rule: AlertRule): RuleMetric {
+  return {
+    metricName: rule.metricName as MetricName,
+    dimensions: rule.metricDimensions,
+    statistic: rule.statistic,
+    cloudwatchNamespace: rule.cloudwatchNamespace,
+    cloudwatchMetricName: rule.cloudwatchMetricName,
+  };
 }

@@ -11,10 +11,10 @@ import {
   runExport,
 } from './export/run-export';
 import type { FluxSource } from './flux-source';
-import { type Deployment, type MetricName, MetricResolutionError, resolveMetric } from './metric-catalogue';
+import { type Deployment, MetricResolutionError, resolveMetric } from './metric-catalogue';
 import { planQueries, type QueryNeed } from './metric-plan';
 import { closedPeriodEnd, type MetricSource } from './metric-source';
-import { type AlertRule, InvalidRuleError, parseRuleColumns, toAlertRule } from './rule';
+import { type AlertRule, InvalidRuleError, parseRuleColumns, ruleMetric, toAlertRule } from './rule';
 import type { QueuedNotification, RuleStore, RuleWrite, StoredRule } from './rule-store';
 
 export interface EvaluatorDependencies {
@@ -227,16 +227,7 @@ function prepare(stored: StoredRule, deployment: Deployment): Prepared {
 
 function needOf(rule: AlertRule, deployment: Deployment): QueryNeed | Error {
   try {
-    const query = resolveMetric(
-      {
-        metricName: rule.metricName as MetricName,
-        dimensions: rule.metricDimensions,
-        statistic: rule.statistic,
-        cloudwatchNamespace: rule.cloudwatchNamespace,
-        cloudwatchMetricName: rule.cloudwatchMetricName,
-      },
-      deployment,
-    );
+    const query = resolveMetric(ruleMetric(rule), deployment);
     return { query, periodSeconds: rule.periodSeconds, rangePeriods: evaluationRangePeriods(rule) };
   } catch (error) {
     if (error instanceof MetricResolutionError) return error;

@@ -12,7 +12,12 @@ import {
   resolveMetric,
 } from '../../lambdas/alert-evaluator/metric-catalogue';
 import { planQueries } from '../../lambdas/alert-evaluator/metric-plan';
-import { type AlertRule, alertRuleColumnsSchema, toAlertRule } from '../../lambdas/alert-evaluator/rule';
+import {
+  type AlertRule,
+  alertRuleColumnsSchema,
+  ruleMetric,
+  toAlertRule,
+} from '../../lambdas/alert-evaluator/rule';
 import { RuleStore, type StoredRule } from '../../lambdas/alert-evaluator/rule-store';
 import { type RunSummary, runEvaluation } from '../../lambdas/alert-evaluator/run-evaluation';
 import { onRequestRecorded } from '../../lambdas/shared/with-observability';
@@ -129,16 +134,7 @@ async function lastHour(
   if (rule.source !== 'cloudwatch' || rule.periodSeconds !== 60) return [];
   let query: MetricQuery;
   try {
-    query = resolveMetric(
-      {
-        metricName: rule.metricName as MetricName,
-        dimensions: rule.metricDimensions,
-        statistic: rule.statistic,
-        cloudwatchNamespace: rule.cloudwatchNamespace,
-        cloudwatchMetricName: rule.cloudwatchMetricName,
-      },
-      deployment,
-    );
+    query = resolveMetric(ruleMetric(rule), deployment);
   } catch {
     return [];
   }

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpApiEvent, lambdaContext } from '../../support/lambda-events';
 import type { CapturedOutput } from '../../support/output';
 import { createTestDatabase, type TestDatabase } from '../../support/postgres';
-import { type ApiHandler, loadApiHandler } from './load-api-handler';
+import { type ApiHandler, getEvents, loadApiHandler } from './load-api-handler';
 
 interface EventsBody {
   events: { id: string; title: string; startsAt: string; organizationId: string }[];
@@ -16,10 +16,7 @@ describe('the API against a real Postgres', () => {
   let handler: ApiHandler;
   let output: CapturedOutput;
 
-  const get = async (query: Record<string, string>) => {
-    const response = await handler(httpApiEvent('GET /api/events', { query }), lambdaContext());
-    return { statusCode: response.statusCode, body: JSON.parse(String(response.body)) };
-  };
+  const get = (query: Record<string, string>) => getEvents(handler, query);
 
   beforeAll(async () => {
     database = await createTestDatabase();

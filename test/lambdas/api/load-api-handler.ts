@@ -1,4 +1,5 @@
 import { vi } from 'vitest';
+import { httpApiEvent, lambdaContext } from '../../support/lambda-events';
 import { type CapturedOutput, captureOutput } from '../../support/output';
 
 export type ApiHandler = typeof import('../../../lambdas/api/handler')['handler'];
@@ -26,4 +27,10 @@ export async function loadApiHandler(
       await (await lambdaDatabase().catch(() => undefined))?.end();
     },
   };
+}
+
+/** `GET /api/events` with this query string, answered with its status and parsed body. */
+export async function getEvents(handler: ApiHandler, query: Record<string, string>) {
+  const response = await handler(httpApiEvent('GET /api/events', { query }), lambdaContext());
+  return { statusCode: response.statusCode, body: JSON.parse(String(response.body)) };
 }

@@ -1,8 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { httpApiEvent, lambdaContext } from '../../support/lambda-events';
 import { createTestDatabase, type TestDatabase } from '../../support/postgres';
-import { type ApiHandler, loadApiHandler } from './load-api-handler';
+import { type ApiHandler, getEvents, loadApiHandler } from './load-api-handler';
 
 interface EventsBody {
   events: { id: string; title: string; startsAt: string }[];
@@ -22,10 +21,7 @@ describe('paging one event at a time across ties and microseconds', () => {
   /** Row titles in the order the API must return them: by exact start time, then id. */
   let expected: { title: string; id: string; startsAt: string }[];
 
-  const get = async (query: Record<string, string>) => {
-    const response = await handler(httpApiEvent('GET /api/events', { query }), lambdaContext());
-    return { statusCode: response.statusCode, body: JSON.parse(String(response.body)) };
-  };
+  const get = (query: Record<string, string>) => getEvents(handler, query);
 
   beforeAll(async () => {
     database = await createTestDatabase();

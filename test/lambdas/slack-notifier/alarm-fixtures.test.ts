@@ -6,14 +6,15 @@ import {
   buttonsOf,
   expectWithinSlackLimits,
   FIXTURES_DIR,
+  FOOTER,
   fieldsOf,
   headerOf,
   notice,
+  renderFixture,
   sectionTexts,
   visibleText,
 } from './fixtures';
 
-const footer = { service: 'signupflow', stage: 'production' };
 const consoleLink = (region: string, name: string) =>
   `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#alarmsV2:alarm/${name}`;
 
@@ -121,11 +122,6 @@ const corpus = readdirSync(FIXTURES_DIR)
   .filter((file) => file.endsWith('.json'))
   .map((file) => file.slice(0, -'.json'.length));
 
-function render(fixture: string) {
-  const received = notice(fixture);
-  return slackMessage(recognise(received.message), received, footer);
-}
-
 describe('CloudWatch alarm notifications in every form of the corpus', () => {
   it('describes every cloudwatch-* fixture', () => {
     expect(Object.keys(ALARMS).sort()).toEqual(
@@ -139,7 +135,7 @@ describe('CloudWatch alarm notifications in every form of the corpus', () => {
 
     // Act
     const notification = recognise(received.message);
-    const { message, problem } = slackMessage(notification, received, footer);
+    const { message, problem } = slackMessage(notification, received, FOOTER);
 
     // Assess
     expect(notification.kind).toBe('alarm');
@@ -163,7 +159,7 @@ describe('every SNS message of the corpus', () => {
     const received = notice(fixture);
 
     const notification = recognise(received.message);
-    const { message } = render(fixture);
+    const { message } = renderFixture(fixture);
 
     const expectedKind =
       fixture === 'evaluator-invalid' ? 'fallback' : (kinds[fixture.split('-')[0] ?? ''] ?? 'fallback');

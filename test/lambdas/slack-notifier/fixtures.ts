@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { SNSEvent } from 'aws-lambda';
 import { expect } from 'vitest';
-import type { SnsNotice } from '../../../lambdas/slack-notifier/notify';
+import { type SnsNotice, slackMessage } from '../../../lambdas/slack-notifier/notify';
+import { recognise } from '../../../lambdas/slack-notifier/recognise';
 import { type Block, SLACK_LIMITS, type SlackMessage } from '../../../lambdas/slack-notifier/slack-message';
 import { parseSnsRecord } from '../../../lambdas/slack-notifier/sns-records';
 
@@ -18,6 +19,19 @@ export function notice(name: string): SnsNotice {
   const parsed = parseSnsRecord(snsEvent(name).Records[0]);
   if (!parsed.ok) throw new Error(`fixture ${name} is not an SNS notification: ${parsed.problem}`);
   return parsed.notice;
+}
+
+/** The footer every test renders with: production's. */
+export const FOOTER = { service: 'signupflow', stage: 'production' };
+
+/** A notice as the handler renders it for Slack: the message, and why it fell back when it did. */
+export function renderNotice(received: SnsNotice): ReturnType<typeof slackMessage> {
+  return slackMessage(recognise(received.message), received, FOOTER);
+}
+
+/** A fixture of the corpus as the handler renders it for Slack. */
+export function renderFixture(name: string): ReturnType<typeof slackMessage> {
+  return renderNotice(notice(name));
 }
 
 export function allBlocks(message: SlackMessage): Block[] {

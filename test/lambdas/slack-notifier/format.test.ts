@@ -8,18 +8,18 @@ import {
   buttonsOf,
   contextTexts,
   expectWithinSlackLimits,
+  FOOTER,
   fieldsOf,
   headerOf,
   notice,
+  renderFixture,
+  renderNotice,
   sectionTexts,
   visibleText,
 } from './fixtures';
 
-const footer = { service: 'signupflow', stage: 'production' };
-
 function render(fixture: string): SlackMessage {
-  const received = notice(fixture);
-  return slackMessage(recognise(received.message), received, footer).message;
+  return renderFixture(fixture).message;
 }
 
 describe('evaluator alerts', () => {
@@ -107,7 +107,7 @@ describe('evaluator alerts', () => {
   it('an alert that breaks the schema is shown as it came; the schema errors go to the log only', () => {
     const received = notice('evaluator-invalid');
 
-    const { message, problem } = slackMessage(recognise(received.message), received, footer);
+    const { message, problem } = renderNotice(received);
 
     expect(headerOf(message)).toBe('📨 CRITICAL FIRING: High error rate');
     expect(message.attachments[0]?.color).toBe('#808080');
@@ -283,8 +283,8 @@ function withMessage(fixture: string, change: (message: Record<string, unknown>)
   return { ...received, message: typeof message === 'string' ? message : JSON.stringify(message) };
 }
 
-function renderNotice(received: SnsNotice): SlackMessage {
-  return slackMessage(recognise(received.message), received, footer).message;
+function renderNoticeMessage(received: SnsNotice): SlackMessage {
+  return renderNotice(received).message;
 }
 
 describe('secrets are scrubbed before the text is escaped for Slack', () => {
@@ -298,7 +298,7 @@ describe('secrets are scrubbed before the text is escaped for Slack', () => {
     }));
 
     // Act
-    const message = renderNotice(received);
+    const message = renderNoticeMessage(received);
 
     // Assess
     expect(sectionTexts(message)).toContain('Login failed: password=[REDACTED]');
@@ -311,7 +311,7 @@ describe('secrets are scrubbed before the text is escaped for Slack', () => {
       NewStateReason: `Probe failed: ${secret}`,
     }));
 
-    const message = renderNotice(received);
+    const message = renderNoticeMessage(received);
 
     expect(sectionTexts(message)).toContain('*Reason*\nProbe failed: password=[REDACTED]');
     expect(visibleText(message)).not.toContain(SECRETS.password);
@@ -320,7 +320,7 @@ describe('secrets are scrubbed before the text is escaped for Slack', () => {
   it('in a fallback', () => {
     const received = { ...notice('plain-text'), message: `Deploy failed: ${secret} <@U123> & more` };
 
-    const message = renderNotice(received);
+    const message = renderNoticeMessage(received);
 
     expect(sectionTexts(message)).toEqual([
       '```Deploy failed: password=[REDACTED] &lt;@U123&gt; &amp; more```',
@@ -334,7 +334,7 @@ describe('secrets are scrubbed before the text is escaped for Slack', () => {
       detail: { ...(event.detail as object), statusMessage: `Backup failed: ${secret}` },
     }));
 
-    const message = renderNotice(received);
+    const message = renderNoticeMessage(received);
 
     expect(fieldsOf(message)).toContain('*statusMessage*\nBackup failed: password=[REDACTED]');
     expect(visibleText(message)).not.toContain(SECRETS.password);
@@ -353,7 +353,7 @@ describe('a structured alert carrying secrets', () => {
     }));
 
     // Act
-    const message = renderNotice(received);
+    const message = renderNoticeMessage(received);
 
     // Assess
     const text = visibleText(message);
@@ -411,7 +411,7 @@ describe('EventBridge events delivered through SNS', () => {
       ),
     }));
 
-    const message = renderNotice(received);
+    const message = renderNoticeMessage(received);
 
     expect(fieldsOf(message).filter((field) => field.startsWith('*field'))).toHaveLength(10);
     expect(contextTexts(message).at(-1)).toContain('15 more detail fields not shown');
@@ -425,7 +425,7 @@ describe('the fallback measures what Slack sees', () => {
     const received = { ...notice('plain-text'), message: '<&>&'.repeat(1_500) };
 
     // Act
-    const message = renderNotice(received);
+    const message = renderNoticeMessage(received);
 
     // Assess
     expectWithinSlackLimits(message);
@@ -444,7 +444,7 @@ describe('the fallback measures what Slack sees', () => {
     const deep = `${'{"a":'.repeat(2_000)}"password=hunter2"${'}'.repeat(2_000)}`;
     const received = { ...notice('unknown-json'), message: deep };
 
-    const { message, problem } = slackMessage(recognise(deep), received, footer);
+    const { message, problem } = slackMessage(recognise(deep), received, FOOTER);
 
     expect(sectionTexts(message)[0]?.startsWith('```{"a":{"a":')).toBe(true);
     expect(problem).toBe('JSON nested deeper than 20 levels');
@@ -462,7 +462,7 @@ describe('the fallback measures what Slack sees', () => {
     } as unknown as Notification;
     const received = { ...notice('plain-text'), message: '{"AlarmName": "x", "NewStateValue": "<ALARM>"}' };
 
-    const { message, problem } = renderSafely(broken, received, footer);
+    const { message, problem } = renderSafely(broken, received, FOOTER);
 
     expect(sectionTexts(message)).toEqual(['```{"AlarmName": "x", "NewStateValue": "&lt;ALARM&gt;"}```']);
     expect(problem).toBe('formatting failed (TypeError: a getter that fails)');
