@@ -1,20 +1,12 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
-import { build } from 'esbuild';
+import { rmSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { snapshotKey } from '../../../lambdas/shared/metrics-snapshot';
-import { esbuildOptions } from '../../../lib/bundling';
-import { buildSideBundles } from '../../../scripts/build-side-bundles';
 import { realisticSnapshot } from '../../fixtures/metrics-snapshot';
+import { buildTaskRoot, invokeInFreshNode } from '../../support/deployed-bundle';
 import { httpApiEvent, lambdaContext } from '../../support/lambda-events';
 import { promtoolCheckMetrics } from '../../support/promtool';
 
-const run = promisify(execFile);
 const STAGE = `deployed-exporter-${process.pid}`;
 const KEY = snapshotKey('signupflow', STAGE);
 
@@ -27,10 +19,7 @@ describe('the deployed metrics-exporter bundle', () => {
   let redis: Redis;
 
   beforeAll(async () => {
-    taskRoot = mkdtempSync(path.join(os.tmpdir(), 'signupflow-exporter-task-'));
-    const entry = path.resolve(__dirname, '..', '..', '..', 'lambdas', 'metrics-exporter', 'handler.ts');
-    await build(esbuildOptions(entry, path.join(taskRoot, 'index.mjs')));
-    await buildSideBundles(taskRoot);
+    taskRoot = await buildTaskRoot('metrics-exporter');
     redis = new Redis({ host: '127.0.0.1', port: 6379 });
   });
 
@@ -44,34 +33,27 @@ describe('the deployed metrics-exporter bundle', () => {
     // Prepare
     await redis.set(KEY, JSON.stringify(realisticSnapshot()));
     const event = httpApiEvent('GET /metrics', { headers: { authorization: 'Bearer deployed-token' } });
-    const invoke = [
-      `const { handler } = await import(${JSON.stringify(pathToFileURL(path.join(taskRoot, 'index.mjs')).href)});`,
-      `const response = await handler(${JSON.stringify(event)}, ${JSON.stringify(lambdaContext('metrics-exporter'))});`,
-      `process.stdout.write('\\n@@response ' + JSON.stringify(response) + '\\n');`,
-      'process.exit(0);',
-    ].join('\n');
 
     // Act
-    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', invoke], {
-      cwd: taskRoot,
-      env: {
-        PATH: process.env.PATH,
-        LAMBDA_TASK_ROOT: taskRoot,
+    const { response } = await invokeInFreshNode(
+      taskRoot,
+      event,
+      lambdaContext('metrics-exporter'),
+      {
         POWERTOOLS_SERVICE_NAME: 'signupflow',
         POWERTOOLS_METRICS_DISABLED: 'true',
         STAGE,
         REDIS_URL: 'redis://127.0.0.1:6379',
         METRICS_TOKEN: 'deployed-token',
       },
-    });
-    const line = stdout.split('\n').find((candidate) => candidate.startsWith('@@response '));
-    const response = JSON.parse(line?.slice('@@response '.length) ?? '{}');
+      { exit: true },
+    );
 
     // Assess
     expect(response).toMatchObject({
       statusCode: 200,
       headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' },
     });
-    expect(await promtoolCheckMetrics(response.body)).toEqual({ exitCode: 0, output: '' });
+    expect(await promtoolCheckMetrics(String(response.body))).toEqual({ exitCode: 0, output: '' });
   });
 });
