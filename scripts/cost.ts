@@ -133,6 +133,18 @@ export function settingsInTemplate(inventory: StackInventory): Partial<Assumptio
   return settings;
 }
 
+/** The assumptions priced: the defaults, then the template's own settings, then the flags given. */
+export function pricedAssumptions(
+  parsed: Pick<ReturnType<typeof parseAssumptions>, 'assumptions' | 'given'>,
+  inventory: StackInventory,
+): Assumptions {
+  const assumptions = { ...parsed.assumptions };
+  for (const [key, value] of Object.entries(settingsInTemplate(inventory)) as [keyof Assumptions, number][]) {
+    if (!parsed.given.has(key)) assumptions[key] = value;
+  }
+  return assumptions;
+}
+
 export const SENSITIVITY = { errorRates: [0.001, 0.01, 0.05], alertRules: [10, 100] };
 
 /** Totals at each error rate (rows) and number of alert rules (columns). */
@@ -161,11 +173,7 @@ function main(): void {
   const inventory = readInventory(JSON.parse(readFileSync(templateFile, 'utf8')) as Template);
   const metricFamilies = customMetricFamilies(inventory, queryTypesInCode(path.join(ROOT, 'lambdas')));
   const measured = readMeasured(parsed.results ?? path.join(ROOT, 'bench', 'results.json'));
-  const assumptions = { ...parsed.assumptions };
-  const fromTemplate = settingsInTemplate(inventory);
-  for (const [key, value] of Object.entries(fromTemplate) as [keyof Assumptions, number][]) {
-    if (!parsed.given.has(key)) assumptions[key] = value;
-  }
+  const assumptions = pricedAssumptions(parsed, inventory);
   const costWith = (overrides: Partial<Assumptions>) =>
     monthlyCost({
       inventory,

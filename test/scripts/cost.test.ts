@@ -4,6 +4,7 @@ import {
   accessLogBytesOf,
   findTemplate,
   parseAssumptions,
+  pricedAssumptions,
   sensitivityTable,
   settingsInTemplate,
 } from '../../scripts/cost';
@@ -430,10 +431,10 @@ describe('the cost model', () => {
     });
     // Act
     const settings = settingsInTemplate(inventory);
-    const { given } = parseAssumptions(['--metrics-export-every-minutes', '1']);
+    const priced = pricedAssumptions(parseAssumptions(['--metrics-export-every-minutes', '1']), inventory);
     // Assess
     expect(settings).toEqual({ evaluationIntervalSeconds: 120, metricsExportEveryMinutes: 10 });
-    expect([...given]).toEqual(['metricsExportEveryMinutes']);
+    expect(priced).toMatchObject({ evaluationIntervalSeconds: 120, metricsExportEveryMinutes: 1 });
     expect(settingsInTemplate(readInventory(TEMPLATE))).toEqual({});
     expect(() => parseAssumptions(['--metrics-export-every-minutes', '0'])).toThrow(/above 0/);
   });
