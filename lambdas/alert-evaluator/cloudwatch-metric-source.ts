@@ -8,7 +8,7 @@ import {
 import type { Datapoint, Observation } from './evaluate-rule';
 import type { DiscoveredSeries } from './export/export-set';
 import type { MetricStat } from './metric-catalogue';
-import { billedMetrics, type PlannedQuery } from './metric-plan';
+import { metricStatKey, metricStatsOf, type PlannedQuery } from './metric-plan';
 import { closedPeriodEnd, type MetricSource } from './metric-source';
 
 /** GetMetricData's limit of queries (metrics and expressions) in one call. */
@@ -16,11 +16,6 @@ export const MAX_QUERIES_PER_CALL = 500;
 /** A run never follows more pages than this for one call: CloudWatch answering NextToken forever is a bug. */
 const MAX_PAGES_PER_CALL = 50;
 const MAX_ERROR_LENGTH = 300;
-
-interface Chunk {
-  queries: PlannedQuery[];
-  dataQueries: MetricDataQuery[];
-}
 
 /**
  * Reads rule metrics with batched GetMetricData: one call sequence per period length, at most 500 queries a
@@ -79,7 +74,8 @@ export class CloudWatchMetricSource implements MetricSource {
       for (const chunk of chunksOf(group)) {
         const results = await this.#fetchChunk(chunk, startTime, periodEnd);
         chunk.queries.forEach((query, index) => {
-          observations.set(query.key, observationOf(query, results, `q${index}`, periodEnd));
+          const id = chunk.resultIds[index] as string;
+          observations.set(query.key, observationOf(query, results, id, periodEnd));
         });
       }
     }
@@ -127,18 +123,80 @@ function groupByPeriod(queries: PlannedQuery[]): Map<number, PlannedQuery[]> {
   return groups;
 }
 
+/**
+ * The queries of one GetMetricData call. Each metric and statistic is asked once, however many queries read
+ * it (GetMetricData bills per metric asked): `request_rate` reads the same API Gateway Count that `error_rate`
+ * divides by, so the rate's result is that metric's own and the expression refers to it.
+ */
+class Chunk {
+  readonly queries: PlannedQuery[] = [];
+  /** Per query, in order: the id of the result that answers it. */
+  readonly resultIds: string[] = [];
+  readonly dataQueries: MetricDataQuery[] = [];
+  readonly #byMetricStat = new Map<string, MetricDataQuery>();
+
+  /** The data queries `planned` would add: its metrics the call does not ask yet, and its expression. */
+  sizeOf(planned: PlannedQuery): number {
+    const added = new Set(
+      metricStatsOf(planned.query)
+        .map((metric) => metricStatKey(metric, planned.periodSeconds))
+        .filter((key) => !this.#byMetricStat.has(key)),
+    );
+    return added.size + (planned.query.kind === 'expression' ? 1 : 0);
+  }
+
+  add(planned: PlannedQuery): void {
+    const { query, periodSeconds } = planned;
+    this.queries.push(planned);
+    if (query.kind === 'metric') {
+      const dataQuery = this.#metricQuery(query.metric, periodSeconds);
+      dataQuery.ReturnData = true;
+      this.resultIds.push(dataQuery.Id as string);
+      return;
+    }
+    const ids = new Map(
+      Object.entries(query.metrics).map(([name, metric]) => [
+        name,
+        this.#metricQuery(metric, periodSeconds).Id as string,
+      ]),
+    );
+    // The catalogue's expressions name their metrics by word; each becomes this call's id for it.
+    const expression = query.expression.replace(/[A-Za-z_][A-Za-z0-9_]*/g, (word) => ids.get(word) ?? word);
+    const id = `e${this.dataQueries.length}`;
+    this.dataQueries.push({ Id: id, Expression: expression, Period: periodSeconds, ReturnData: true });
+    this.resultIds.push(id);
+  }
+
+  /** The call's query of this metric and statistic: a hidden one until a query wants its result. */
+  #metricQuery(metric: MetricStat, periodSeconds: number): MetricDataQuery {
+    const key = metricStatKey(metric, periodSeconds);
+    let dataQuery = this.#byMetricStat.get(key);
+    if (!dataQuery) {
+      dataQuery = {
+        Id: `m${this.dataQueries.length}`,
+        MetricStat: metricStat(metric, periodSeconds),
+        ReturnData: false,
+      };
+      this.dataQueries.push(dataQuery);
+      this.#byMetricStat.set(key, dataQuery);
+    }
+    return dataQuery;
+  }
+}
+
 /** Queries packed into calls of at most 500 metric data queries, an expression always with its metrics. */
 function chunksOf(queries: PlannedQuery[]): Chunk[] {
   const chunks: Chunk[] = [];
-  let current: Chunk = { queries: [], dataQueries: [] };
+  let current = new Chunk();
   for (const query of queries) {
-    const size = billedMetrics(query.query) + (query.query.kind === 'expression' ? 1 : 0);
-    if (current.dataQueries.length + size > MAX_QUERIES_PER_CALL && current.queries.length > 0) {
+    if (
+      current.dataQueries.length + current.sizeOf(query) > MAX_QUERIES_PER_CALL &&
+      current.queries.length > 0
+    ) {
       chunks.push(current);
-      current = { queries: [], dataQueries: [] };
+      current = new Chunk();
     }
-    current.dataQueries.push(...dataQueriesOf(query, `q${current.queries.length}`));
-    current.queries.push(query);
+    current.add(query);
   }
   if (current.queries.length > 0) chunks.push(current);
   return chunks;
@@ -154,24 +212,6 @@ function metricStat(metric: MetricStat, periodSeconds: number) {
     Period: periodSeconds,
     Stat: metric.stat,
   };
-}
-
-function dataQueriesOf(planned: PlannedQuery, id: string): MetricDataQuery[] {
-  const { query, periodSeconds } = planned;
-  if (query.kind === 'metric') {
-    return [{ Id: id, MetricStat: metricStat(query.metric, periodSeconds), ReturnData: true }];
-  }
-  const names = Object.keys(query.metrics);
-  const hidden = names.map((name) => ({
-    Id: `${id}_${name}`,
-    MetricStat: metricStat(query.metrics[name] as MetricStat, periodSeconds),
-    ReturnData: false,
-  }));
-  // The catalogue's expressions name their metrics by word; each becomes this call's id for it.
-  const expression = query.expression.replace(/[A-Za-z_][A-Za-z0-9_]*/g, (word) =>
-    names.includes(word) ? `${id}_${word}` : word,
-  );
-  return [...hidden, { Id: id, Expression: expression, Period: periodSeconds, ReturnData: true }];
 }
 
 interface MergedResult {

@@ -1,4 +1,4 @@
-import type { MetricQuery } from './metric-catalogue';
+import type { MetricQuery, MetricStat } from './metric-catalogue';
 
 /** One distinct metric query of a run, however many rules share it. */
 export interface PlannedQuery {
@@ -15,9 +15,25 @@ export interface QueryNeed {
   rangePeriods: number;
 }
 
-/** Metrics GetMetricData bills for one query: an expression's hidden metrics count too. */
-export function billedMetrics(query: MetricQuery): number {
-  return query.kind === 'metric' ? 1 : Object.keys(query.metrics).length;
+/** The metrics (with their statistic) a query reads: one, or an expression's named metrics. */
+export function metricStatsOf(query: MetricQuery): MetricStat[] {
+  return query.kind === 'metric' ? [query.metric] : Object.values(query.metrics);
+}
+
+/** Identifies one metric, statistic and period: GetMetricData bills each once per call, whoever reads it. */
+export function metricStatKey(metric: MetricStat, periodSeconds: number): string {
+  return `${periodSeconds}:${canonicalJson(metric)}`;
+}
+
+/**
+ * Metrics GetMetricData bills for a plan: each metric and statistic once, however many queries read it, so
+ * `request_rate` and `error_rate` share API Gateway's Count.
+ */
+export function billedMetrics(queries: PlannedQuery[]): number {
+  const keys = new Set<string>();
+  for (const { query, periodSeconds } of queries)
+    for (const metric of metricStatsOf(query)) keys.add(metricStatKey(metric, periodSeconds));
+  return keys.size;
 }
 
 /**

@@ -1,6 +1,12 @@
-import type { Deployment, RuleMetric } from '../../lambdas/alert-evaluator/metric-catalogue';
+import { exportQueries } from '../../lambdas/alert-evaluator/export/export-set';
+import type { Deployment, MetricQuery, RuleMetric } from '../../lambdas/alert-evaluator/metric-catalogue';
 import { resolveMetric } from '../../lambdas/alert-evaluator/metric-catalogue';
-import { billedMetrics, planQueries } from '../../lambdas/alert-evaluator/metric-plan';
+import {
+  billedMetrics,
+  metricStatKey,
+  metricStatsOf,
+  planQueries,
+} from '../../lambdas/alert-evaluator/metric-plan';
 
 const DEPLOYMENT: Deployment = {
   namespace: 'SignUpFlow/production',
@@ -35,12 +41,28 @@ const TYPICAL_RULES: RuleMetric[] = [
   rule('notifier_dead_letters'),
 ];
 
+/** A request series the export finds, and the share of exports whose ListMetrics lists it. */
+export interface ListedRoute {
+  method: string;
+  path: string;
+  status: string;
+  share: number;
+}
+
+const PERIOD_SECONDS = 60;
+
 /**
  * What one evaluation asks GetMetricData for, with `count` rules: the typical rules first, each rule beyond
  * them on a metric of its own (the dear case). Priced through the evaluator's own catalogue and planner, so
  * that rules sharing a metric cost it once and error_rate's two API Gateway metrics cost two.
+ * `sharedWithExport` is what of it an export asks too (the health checks, the API function's errors and
+ * throttles, the dead letters, a route's p99), weighted by `routes`' shares: an export's queries join its
+ * run's calls, where a metric both read is billed once.
  */
-export function evaluatorMetrics(count: number): { distinctQueries: number; billedMetrics: number } {
+export function evaluatorMetrics(
+  count: number,
+  routes: ListedRoute[] = [],
+): { distinctQueries: number; billedMetrics: number; sharedWithExport: number } {
   const rules = Array.from({ length: count }, (_, index) =>
     index < TYPICAL_RULES.length
       ? (TYPICAL_RULES[index] as RuleMetric)
@@ -51,10 +73,46 @@ export function evaluatorMetrics(count: number): { distinctQueries: number; bill
         },
   );
   const plan = planQueries(
-    rules.map((item) => ({ query: resolveMetric(item, DEPLOYMENT), periodSeconds: 60, rangePeriods: 5 })),
+    rules.map((item) => ({
+      query: resolveMetric(item, DEPLOYMENT),
+      periodSeconds: PERIOD_SECONDS,
+      rangePeriods: 5,
+    })),
   );
+  const ruleKeys = new Set(
+    plan.queries.flatMap(({ query }) =>
+      metricStatsOf(query).map((metric) => metricStatKey(metric, PERIOD_SECONDS)),
+    ),
+  );
+  const exportShares = new Map<string, number>();
+  for (const { query, share } of exportedQueries(routes)) {
+    for (const metric of metricStatsOf(query)) {
+      const key = metricStatKey(metric, PERIOD_SECONDS);
+      exportShares.set(key, Math.max(exportShares.get(key) ?? 0, share));
+    }
+  }
+  let sharedWithExport = 0;
+  for (const [key, share] of exportShares) if (ruleKeys.has(key)) sharedWithExport += share;
   return {
     distinctQueries: plan.queries.length,
-    billedMetrics: plan.queries.reduce((sum, planned) => sum + billedMetrics(planned.query), 0),
+    billedMetrics: billedMetrics(plan.queries),
+    sharedWithExport,
   };
+}
+
+/** The export's queries: the fixed ones, always asked, and each route's latency, as often as it is listed. */
+function exportedQueries(routes: ListedRoute[]): { query: MetricQuery; share: number }[] {
+  const fixed = exportQueries([], DEPLOYMENT).map(({ query }) => ({ query, share: 1 }));
+  const routed = routes.flatMap((route) => {
+    const dimensions = {
+      service: DEPLOYMENT.serviceName,
+      endpoint: route.path,
+      method: route.method,
+      status_code: route.status,
+    };
+    return exportQueries([{ metricName: 'http_request_duration_seconds', dimensions }], DEPLOYMENT)
+      .filter(({ use }) => use.kind === 'latency')
+      .map(({ query }) => ({ query, share: route.share }));
+  });
+  return [...fixed, ...routed];
 }

@@ -248,7 +248,12 @@ export function monthlyCost(input: CostInput): LineItem[] {
     { allowance: 'dashboards', amount: inventory.dashboards },
   );
 
-  const evaluation = evaluatorMetrics(a.alertRules);
+  const latencyRoutes = (
+    input.metricFamilies.find((family) => family.name === 'http_request_duration_seconds')?.series ?? []
+  ).flatMap((activity) =>
+    activity.kind === 'route' ? [{ ...activity, share: listedShare(activity, input) }] : [],
+  );
+  const evaluation = evaluatorMetrics(a.alertRules, latencyRoutes);
   const evaluatorMetricsPerMonth =
     evaluation.billedMetrics * (SECONDS_PER_MONTH / a.evaluationIntervalSeconds);
   add(
@@ -257,14 +262,16 @@ export function monthlyCost(input: CostInput): LineItem[] {
     `${millions(evaluatorMetricsPerMonth)} metrics`,
     (evaluatorMetricsPerMonth / 1_000) * p.cloudwatchMetrics.getMetricDataPer1000Metrics,
   );
-  const exported = exportBilledMetrics(input.metricFamilies, inventory.functions.length, (activity) =>
-    listedShare(activity, input),
-  );
+  // An export joins its run's calls: what the rules read already is not billed twice.
+  const exported =
+    exportBilledMetrics(input.metricFamilies, inventory.functions.length, (activity) =>
+      listedShare(activity, input),
+    ) - evaluation.sharedWithExport;
   const exportsPerMonth =
     SECONDS_PER_MONTH / exportIntervalSeconds(a.metricsExportEveryMinutes, a.evaluationIntervalSeconds);
   add(
     'CloudWatch GetMetricData',
-    `metrics export for /metrics and InfluxDB: ${Math.round(exported)} metrics every ${a.metricsExportEveryMinutes} min`,
+    `metrics export for /metrics and InfluxDB: ${Math.round(exported)} metrics beyond the rules' every ${a.metricsExportEveryMinutes} min`,
     `${millions(exported * exportsPerMonth)} metrics`,
     ((exported * exportsPerMonth) / 1_000) * p.cloudwatchMetrics.getMetricDataPer1000Metrics,
   );

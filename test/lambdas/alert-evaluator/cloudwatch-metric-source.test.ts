@@ -1,7 +1,12 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CloudWatchMetricSource } from '../../../lambdas/alert-evaluator/cloudwatch-metric-source';
-import { planQueries } from '../../../lambdas/alert-evaluator/metric-plan';
+import {
+  type Deployment,
+  type RuleMetric,
+  resolveMetric,
+} from '../../../lambdas/alert-evaluator/metric-catalogue';
+import { billedMetrics, planQueries } from '../../../lambdas/alert-evaluator/metric-plan';
 import { CloudWatchStandIn, seriesKey } from './cloudwatch-stand-in';
 
 const NOW = new Date('2026-11-30T10:00:30Z');
@@ -20,6 +25,24 @@ function functionErrors(index: number) {
     periodSeconds: 60,
     rangePeriods: 5,
   };
+}
+
+const DEPLOYMENT: Deployment = {
+  namespace: 'SignUpFlow/test',
+  serviceName: 'signupflow',
+  httpApiId: 'api-1',
+  functionNames: {},
+};
+
+function ruleNeed(metricName: RuleMetric['metricName'], dimensions: Record<string, string> = {}) {
+  const rule: RuleMetric = {
+    metricName,
+    dimensions,
+    statistic: null,
+    cloudwatchNamespace: null,
+    cloudwatchMetricName: null,
+  };
+  return { query: resolveMetric(rule, DEPLOYMENT), periodSeconds: 60, rangePeriods: 5 };
 }
 
 describe('CloudWatchMetricSource', () => {
@@ -63,5 +86,46 @@ describe('CloudWatchMetricSource', () => {
     expect(source.calls).toBe(4);
     const second = observations.get(plan.keys[1] as string);
     expect(second?.ok && second.datapoints.map((point) => point.value).sort()).toEqual([11, 12, 13, 14, 15]);
+  });
+
+  it('asks each metric once per call: the request rate reads the Count the error rate divides by', async () => {
+    // Prepare: one minute of 600 requests, 30 of them 5xx; a route's p99 read in seconds and in milliseconds
+    const minute = new Date('2026-11-30T09:59:00Z');
+    cloudwatch.put(seriesKey('AWS/ApiGateway', 'Count', { ApiId: 'api-1' }), minute, 600);
+    cloudwatch.put(seriesKey('AWS/ApiGateway', '5xx', { ApiId: 'api-1' }), minute, 30);
+    const route = { service: 'signupflow', endpoint: '/api/events', method: 'GET', status_code: '200' };
+    cloudwatch.put(seriesKey('SignUpFlow/test', 'http_request_duration_seconds', route), minute, 0.25);
+    const latencyInSeconds = {
+      query: {
+        kind: 'metric' as const,
+        metric: {
+          namespace: 'SignUpFlow/test',
+          metricName: 'http_request_duration_seconds',
+          dimensions: route,
+          stat: 'p99',
+        },
+      },
+      periodSeconds: 60,
+      rangePeriods: 5,
+    };
+    const plan = planQueries([
+      ruleNeed('error_rate'),
+      ruleNeed('request_rate'),
+      ruleNeed('latency_p99', { endpoint: '/api/events' }),
+      latencyInSeconds,
+    ]);
+    const source = new CloudWatchMetricSource(new CloudWatchClient({ region: 'eu-west-1' }));
+    // Act
+    const observations = await source.fetch(plan.queries, NOW);
+    // Assess: 4 distinct queries, 3 metrics asked (and billed), each answer in its own rule's unit
+    expect(plan.queries).toHaveLength(4);
+    expect(billedMetrics(plan.queries)).toBe(3);
+    const asked = cloudwatch.requests[0]?.MetricDataQueries ?? [];
+    expect(asked.filter((query) => query.MetricStat)).toHaveLength(3);
+    const values = plan.keys.map((key) => {
+      const observation = observations.get(key);
+      return observation?.ok ? observation.datapoints.map((point) => point.value) : observation;
+    });
+    expect(values).toEqual([[5], [10], [250], [0.25]]);
   });
 });

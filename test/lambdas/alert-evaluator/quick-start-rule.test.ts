@@ -86,6 +86,6 @@ describe("the quick start's high error rate rule", () => {
     const metricNames = request?.MetricDataQueries?.map(
       (query) => query.MetricStat?.Metric?.MetricName ?? query.Expression,
     );
-    expect(metricNames).toEqual(['5xx', 'Count', '100 * FILL(q0_errors, 0) / q0_requests']);
+    expect(metricNames).toEqual(['5xx', 'Count', '100 * FILL(m0, 0) / m1']);
   });
 });
