@@ -65,14 +65,14 @@ export const NOTIFIER_OUTCOMES = [
 export const ROUTINE_NOTIFIER_OUTCOMES = ['delivered:alert', 'delivered:alarm'];
 export const NOTIFIER_RETRY_CAUSES = ['rate_limited', 'server_error', 'timeout', 'network_error'];
 
-/** lambdas/alert-evaluator/handler.ts recordRun: the run's own health, no dimension besides `service`. */
+/** lambdas/alert-evaluator/run-metrics.ts: the run's own health, no dimension besides `service`. */
 export const EVALUATOR_METRICS = [
   'alert_evaluation_duration_seconds',
   'alert_rules_evaluated',
   'alert_rules_firing',
-  'alert_rules_in_error',
-  'alert_notifications_failed',
 ];
+/** Of the run's metrics, those written only by a run that has a failure. */
+export const EVALUATOR_FAILURE_METRICS = ['alert_rules_in_error', 'alert_notifications_failed'];
 
 const ALWAYS: Activity = { kind: 'always' };
 const RARE: Activity = { kind: 'rare' };
@@ -163,6 +163,8 @@ export function customMetricFamilies(inventory: StackInventory, queryTypes: stri
   }
   if (dirs.has('alert-evaluator')) {
     for (const name of EVALUATOR_METRICS) families.push({ name, series: [ALWAYS], source: 'no dimension' });
+    for (const name of EVALUATOR_FAILURE_METRICS)
+      families.push({ name, series: [RARE], source: 'no dimension, written only on a failure' });
   }
   return families;
 }

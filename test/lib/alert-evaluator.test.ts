@@ -114,4 +114,19 @@ describe('AlertEvaluator', () => {
       });
     }
   });
+
+  it('reads a failure metric that has no data as no failure: a run writes one only when it fails', () => {
+    for (const [name, metricName] of [
+      ['rules-in-error', 'alert_rules_in_error'],
+      ['publish-failing', 'alert_notifications_failed'],
+    ]) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: `signupflow-dev-alert-evaluator-${name}`,
+        MetricName: metricName,
+        ComparisonOperator: 'GreaterThanThreshold',
+        Threshold: 0,
+        TreatMissingData: 'notBreaching',
+      });
+    }
+  });
 });

@@ -225,6 +225,21 @@ describe('the cost model', () => {
     expect(line(items, /custom metrics/).monthlyUsd).toBeCloseTo((9 + 2 * 0.05) * 0.3, 6);
   });
 
+  it("counts the evaluator's failure metrics only in the hours a run fails: a clean run writes none", () => {
+    // Prepare: the stack with an alert evaluator
+    const inventory = readInventory(TEMPLATE);
+    const evaluator = { ...inventory.functions[0], logicalId: 'Evaluator', functionDir: 'alert-evaluator' };
+    const withEvaluator = { ...inventory, functions: [...inventory.functions, evaluator] } as typeof inventory;
+    // Act
+    const families = customMetricFamilies(withEvaluator, []);
+    // Assess
+    const activityOf = (name: string) => families.find((family) => family.name === name)?.series;
+    expect(activityOf('alert_evaluation_duration_seconds')).toEqual([{ kind: 'always' }]);
+    expect(activityOf('alert_rules_firing')).toEqual([{ kind: 'always' }]);
+    expect(activityOf('alert_rules_in_error')).toEqual([{ kind: 'rare' }]);
+    expect(activityOf('alert_notifications_failed')).toEqual([{ kind: 'rare' }]);
+  });
+
   it('prices alarms per metric, GetMetricData per metric requested, the key and the traces', () => {
     // Act
     const items = costOf();

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type MetricsSnapshot, snapshotKey } from '../../../lambdas/shared/metrics-snapshot';
 import { lambdaContext, scheduledEvent } from '../../support/lambda-events';
@@ -25,8 +26,8 @@ describe('the alert evaluator handler, as EventBridge runs it', () => {
         if (query.MetricStat?.Metric.MetricName === 'http_requests_total') {
           return { Timestamps: minutes, Values: minutes.map(() => 7) };
         }
-        const value = query.Id.endsWith('_errors') ? 80 : 200;
-        return { Timestamps: minutes, Values: minutes.map(() => (query.Id.includes('_') ? value : 40)) };
+        // The quick start's rule asks 100 * 5xx / Count: only the expression's result comes back
+        return { Timestamps: minutes, Values: minutes.map(() => 40) };
       },
       [
         {
@@ -114,8 +115,31 @@ describe('the alert evaluator handler, as EventBridge runs it', () => {
       alert_evaluation_duration_seconds: expect.any(Number),
       alert_rules_evaluated: 1,
       alert_rules_firing: 1,
-      alert_rules_in_error: 0,
     });
+    // No failure, no failure metric: its alarm reads missing data as none
+    expect(run).not.toHaveProperty('alert_rules_in_error');
+    expect(run).not.toHaveProperty('alert_notifications_failed');
+  });
+
+  it('writes the rules in error when a run has some', async () => {
+    // Prepare: a rule on a component the health check does not know
+    const client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+    await client.query(
+      `INSERT INTO alert_rules (id, name, metric_name, metric_dimensions, condition, threshold, severity)
+       VALUES ('cache', 'Cache down', 'health_status', '{"component": "cache"}', '<', 1, 'critical')`,
+    );
+    await client.end();
+    const written = output.emf().length;
+    // Act
+    const summary = await handler(scheduledEvent(), lambdaContext('signupflow-test-alert-evaluator'));
+    // Assess
+    expect(summary).toMatchObject({ rulesEvaluated: 2, inError: 1 });
+    const run = output
+      .emf()
+      .slice(written)
+      .find((document) => 'alert_evaluation_duration_seconds' in document);
+    expect(run).toMatchObject({ alert_rules_evaluated: 2, alert_rules_in_error: 1 });
   });
 
   it("keeps its own queries out of the database metrics, which describe the API's", () => {

@@ -1,0 +1,18 @@
+import type { MetricAggregator } from '../shared/metric-aggregator';
+import type { RunSummary } from './run-evaluation';
+
+/**
+ * The run's own health, written at once: the not-running alarm reads the duration's SampleCount as the count
+ * of runs (missing data is breaching). Failures are written only when there are some: their alarms read no
+ * data as none, and a metric with data in every hour is billed as a whole custom metric.
+ */
+export function recordRun(metrics: MetricAggregator, summary: RunSummary, seconds: number): void {
+  const dimensions = {};
+  metrics.add('alert_evaluation_duration_seconds', 'Seconds', seconds, dimensions);
+  metrics.add('alert_rules_evaluated', 'Count', summary.rulesEvaluated, dimensions);
+  metrics.add('alert_rules_firing', 'Count', summary.firing, dimensions);
+  if (summary.inError > 0) metrics.add('alert_rules_in_error', 'Count', summary.inError, dimensions);
+  if (summary.publishFailed > 0)
+    metrics.add('alert_notifications_failed', 'Count', summary.publishFailed, dimensions);
+  metrics.flush();
+}

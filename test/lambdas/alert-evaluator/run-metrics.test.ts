@@ -1,0 +1,56 @@
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { RunSummary } from '../../../lambdas/alert-evaluator/run-evaluation';
+import { recordRun } from '../../../lambdas/alert-evaluator/run-metrics';
+import { MetricAggregator } from '../../../lambdas/shared/metric-aggregator';
+import { type CapturedOutput, captureOutput } from '../../support/output';
+
+const CLEAN_RUN: RunSummary = {
+  rulesEvaluated: 10,
+  firing: 1,
+  pending: 0,
+  inError: 0,
+  skippedByOverlap: 0,
+  notificationsQueued: 0,
+  published: 0,
+  publishFailed: 0,
+  distinctQueries: 9,
+  metricCalls: 1,
+};
+
+describe("the evaluator's own metrics", () => {
+  let output: CapturedOutput;
+  const aggregator = () =>
+    new MetricAggregator(new Metrics({ namespace: 'SignUpFlow/test', serviceName: 'signupflow' }), {
+      flushIntervalMs: 60_000,
+    });
+  afterEach(() => output?.restore());
+
+  it('writes a clean run at once, without failure metrics: their alarms read no data as none', () => {
+    // Prepare
+    output = captureOutput();
+    // Act
+    recordRun(aggregator(), CLEAN_RUN, 0.8);
+    // Assess
+    const [run, ...more] = output.emf();
+    expect(more).toEqual([]);
+    expect(run).toMatchObject({
+      alert_evaluation_duration_seconds: 0.8,
+      alert_rules_evaluated: 10,
+      alert_rules_firing: 1,
+    });
+    expect(run).not.toHaveProperty('alert_rules_in_error');
+    expect(run).not.toHaveProperty('alert_notifications_failed');
+  });
+
+  it('writes the rules in error and the refused notifications of a run that has them', () => {
+    // Prepare
+    output = captureOutput();
+    // Act
+    recordRun(aggregator(), { ...CLEAN_RUN, inError: 2, publishFailed: 1 }, 1.2);
+    // Assess
+    expect(output.emf()).toEqual([
+      expect.objectContaining({ alert_rules_in_error: 2, alert_notifications_failed: 1 }),
+    ]);
+  });
+});
