@@ -3,6 +3,7 @@
  * one scenario's requests through a bundled handler. Everything it prints between the two marks, on stdout
  * and stderr, is what those requests cost in CloudWatch Logs.
  */
+import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
@@ -39,6 +40,7 @@ async function main(): Promise<void> {
   const context = lambdaContext('signupflow-production-api');
   const statuses: Record<string, number> = {};
   const invoke = async (kind: Kind) => {
+    process.env._X_AMZN_TRACE_ID = unsampledTraceHeader();
     let status = 500;
     try {
       const result = (await subject.handler(REQUESTS[kind](organizationId), context)) as {
@@ -62,6 +64,15 @@ async function main(): Promise<void> {
   subject.aggregatedMetrics?.flush();
   await mark(END_MARK);
   writeFileSync(process.env.BENCH_RESULT_FILE ?? '/dev/null', JSON.stringify({ requests, statuses }));
+}
+
+/**
+ * Lambda sets a trace header on every invocation, and Powertools Logger prints its Root on each line: behind
+ * an HTTP API (pass-through tracing) X-Ray samples none of them.
+ */
+function unsampledTraceHeader(): string {
+  const epochHex = Math.floor(Date.now() / 1_000).toString(16);
+  return `Root=1-${epochHex}-${randomBytes(12).toString('hex')};Parent=${randomBytes(8).toString('hex')};Sampled=0`;
 }
 
 async function mark(text: string): Promise<void> {

@@ -1,6 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
 import type { Context } from 'aws-lambda';
+import { BriefLogFormatter } from './brief-log-formatter';
 import { isHttpApiEvent, json, routeTemplate, statusCodeOf } from './http';
 import { ERROR_FLUSH_MIN_INTERVAL_MS, MetricAggregator } from './metric-aggregator';
 import { logger, metrics, sampledTracer } from './observability';
@@ -92,7 +93,7 @@ function startInvocation(event: unknown, context: Context): void {
 /** Characters of an error message its brief log line keeps: Sentry has the whole message. */
 const BRIEF_MESSAGE_CHARS = 200;
 
-/** Writes the brief error lines: no Lambda context keys (ARN, memory, name: the log group says which function). */
+/** Writes the brief error lines, in the brief format (BriefLogFormatter). */
 let briefLogger: Logger | undefined;
 
 /**
@@ -102,7 +103,7 @@ let briefLogger: Logger | undefined;
  * failed) the line keeps the whole stack: it is then the only record.
  */
 function logBriefError(error: unknown, sentryEventId: string, event: unknown, context: Context): void {
-  briefLogger ??= new Logger({ jsonReplacerFn: scrubReplacer });
+  briefLogger ??= new Logger({ jsonReplacerFn: scrubReplacer, logFormatter: new BriefLogFormatter() });
   const name = error instanceof Error ? error.name : typeof error;
   const message = error instanceof Error ? error.message : String(error);
   const thrownAt = error instanceof Error ? /\n\s+at (.+)/.exec(error.stack ?? '')?.[1] : undefined;

@@ -32,6 +32,7 @@ describe('errors reported to Sentry', () => {
   afterEach(async () => {
     await sentry.resetSentryForTests();
     sentryServer.envelopes.length = 0;
+    vi.unstubAllEnvs();
   });
   afterAll(() => sentryServer.close());
 
@@ -118,8 +119,12 @@ describe('errors reported to Sentry', () => {
       .find((line) => line.includes('"Unhandled error"')) ?? '';
 
   it('logs a line of a few hundred bytes with the Sentry event id when Sentry has the whole stack', async () => {
-    // Prepare
+    // Prepare: Lambda's trace header of an invocation behind an HTTP API, which X-Ray does not sample
     vi.stubEnv('SENTRY_DSN', sentryServer.dsn);
+    vi.stubEnv(
+      '_X_AMZN_TRACE_ID',
+      'Root=1-6748a2c0-4a1b2c3d4e5f60718293a4b5;Parent=53995c3f42cd8ad8;Sampled=0',
+    );
     const output = captureOutput();
 
     // Act
@@ -142,7 +147,8 @@ describe('errors reported to Sentry', () => {
       correlation_id: expect.any(String),
       function_request_id: expect.any(String),
     });
-    expect(record).not.toHaveProperty('function_arn');
+    for (const repeated of ['function_arn', 'sampling_rate', 'xray_trace_id'])
+      expect(record).not.toHaveProperty(repeated);
     expect(record.error).toMatchObject({ name: 'RangeError', message: 'too deep' });
     expect(record.error.location).toMatch(/sentry\.test\.ts:\d+/);
     expect(record.error.stack).toBeUndefined();
