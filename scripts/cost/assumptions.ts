@@ -13,7 +13,7 @@ export interface Assumptions {
   metricsScrapesPerMinute: number;
   /** Alert and alarm notifications published to SNS per day. */
   alertsPerDay: number;
-  /** Warm environments of the API function (each reads its secrets every 5 minutes; its 5xx publish apart). */
+  /** Warm environments of the API function (the 5xx of each publish apart). */
   warmEnvironments: number;
   /** Share of hours in which a rare metric (a dead letter, a 503, a scheduled function's cold start) gets data. */
   rareMetricHourShare: number;
@@ -67,6 +67,12 @@ export const KMS_REQUESTS_PER_ENCRYPTED_QUEUE_OR_TOPIC_PER_HOUR = 12;
 
 /** Secrets are cached this long per environment (lambdas/shared/secrets.ts SECRET_CACHE_SECONDS). */
 export const SECRET_CACHE_SECONDS = 300;
+
+/**
+ * Monitoring functions that run all month and read a secret (the database password, InfluxDB's token): one
+ * warm environment each. The notifier and the exporter read theirs only when an alert or a scrape comes.
+ */
+export const SCHEDULED_SECRET_READERS = ['health', 'alert-evaluator'];
 
 /** X-Ray's default sampling rule, which Lambda applies: the first request each second and 5% of the rest. */
 export const XRAY_RESERVOIR_PER_SECOND = 1;

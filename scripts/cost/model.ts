@@ -9,6 +9,7 @@ import {
   KMS_REQUESTS_PER_ENCRYPTED_QUEUE_OR_TOPIC_PER_HOUR,
   KMS_REQUESTS_PER_LOG_GROUP_PER_HOUR,
   PLATFORM_LOG_BYTES_PER_INVOCATION,
+  SCHEDULED_SECRET_READERS,
   SECONDS_PER_MONTH,
   SECRET_CACHE_SECONDS,
   STORAGE_COMPRESSION,
@@ -345,8 +346,13 @@ export function monthlyCost(input: CostInput): LineItem[] {
   );
   add('SQS', `${inventory.queues} queues (dead letters only)`, '0 requests', 0);
 
+  // The API's reads of its database password are SignUpFlow's own; the scheduled monitoring functions keep
+  // one warm environment each, which reads its secrets again once the cache expires.
+  const scheduledReaders = inventory.functions.filter((fn) =>
+    SCHEDULED_SECRET_READERS.includes(fn.functionDir),
+  ).length;
   const secretCalls =
-    inventory.secrets > 0 ? a.warmEnvironments * (SECONDS_PER_MONTH / SECRET_CACHE_SECONDS) : 0;
+    inventory.secrets > 0 ? scheduledReaders * (SECONDS_PER_MONTH / SECRET_CACHE_SECONDS) : 0;
   add(
     'Secrets Manager',
     `${inventory.secrets} secrets`,

@@ -279,6 +279,18 @@ describe('the cost model', () => {
     expect(line(items, /ListMetrics/).monthlyUsd).toBeCloseTo(((730 * 60) / 8 / 1_000) * 0.01, 9);
   });
 
+  it("prices the secret reads of the scheduled monitoring functions, and not the API's own", () => {
+    // Prepare: the stack with a secret, read by the API and by the health check
+    const inventory = readInventory(TEMPLATE);
+    const health = { ...inventory.functions[0], logicalId: 'Health', functionDir: 'health' };
+    const withHealth = { ...inventory, secrets: 1, functions: [...inventory.functions, health] };
+    // Act
+    const items = costOf({ inventory: withHealth as typeof inventory });
+    // Assess: one secret; the health check's environment reads it every 5 minutes, 8,760 times a month
+    expect(line(items, /Secrets Manager/)).toMatchObject({ quantity: '8760 calls' });
+    expect(line(items, /Secrets Manager/).monthlyUsd).toBeCloseTo(0.4 + (8_760 / 10_000) * 0.05, 9);
+  });
+
   it("prices the API function's share as the wrapper's overhead only", () => {
     // Act
     const items = costOf();
