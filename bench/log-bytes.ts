@@ -12,6 +12,12 @@ export interface LogBytesResult {
   bytesPerRequest: number;
   /** The part of bytesPerRequest that is EMF (metric) documents. */
   emfBytesPerRequest: number;
+  /**
+   * Duration samples (metrics in Seconds) the EMF documents carry per request, and the bytes they print as,
+   * separators included: locally most durations print as `0`, in AWS as `0.012`.
+   */
+  durationValuesPerRequest: number;
+  durationValueBytesPerRequest: number;
   linesPerRequest: number;
 }
 
@@ -47,6 +53,8 @@ export async function logBytes(options: {
     (line) => line !== '',
   );
   const bytes = (list: string[]) => list.reduce((sum, line) => sum + Buffer.byteLength(line, 'utf8'), 0);
+  const emf = lines.filter((line) => line.includes('"_aws"'));
+  const durations = durationValues(emf);
   return {
     subject: options.subject,
     scenario: options.scenario,
@@ -54,9 +62,39 @@ export async function logBytes(options: {
     requests: result.requests,
     statuses: result.statuses,
     bytesPerRequest: round1(bytes(lines) / result.requests),
-    emfBytesPerRequest: round1(bytes(lines.filter((line) => line.includes('"_aws"'))) / result.requests),
+    emfBytesPerRequest: round1(bytes(emf) / result.requests),
+    durationValuesPerRequest: round2(durations.count / result.requests),
+    durationValueBytesPerRequest: round2(durations.bytes / result.requests),
     linesPerRequest: Math.round((lines.length / result.requests) * 1_000) / 1_000,
   };
+}
+
+interface EmfDocument {
+  _aws?: { CloudWatchMetrics?: { Metrics?: { Name: string; Unit?: string }[] }[] };
+  [key: string]: unknown;
+}
+
+/** The Seconds samples of EMF lines: how many, and their bytes as printed with one separator each. */
+export function durationValues(emfLines: string[]): { count: number; bytes: number } {
+  let count = 0;
+  let bytes = 0;
+  for (const line of emfLines) {
+    const document = JSON.parse(line) as EmfDocument;
+    for (const directive of document._aws?.CloudWatchMetrics ?? []) {
+      for (const metric of directive.Metrics ?? []) {
+        if (metric.Unit !== 'Seconds') continue;
+        const value = document[metric.Name];
+        const samples = Array.isArray(value) ? value : [value];
+        count += samples.length;
+        for (const sample of samples) bytes += JSON.stringify(sample).length + 1;
+      }
+    }
+  }
+  return { count, bytes };
+}
+
+function round2(value: number): number {
+  return Math.round(value * 100) / 100;
 }
 
 function round1(value: number): number {

@@ -142,11 +142,12 @@ function recordRequest(event: unknown, statusCode: number, startedAt: number): v
   aggregatedMetrics.count('http_requests_total', dimensions);
   aggregatedMetrics.add('http_request_duration_seconds', 'Seconds', secondsSince(startedAt), dimensions);
   // An error is what on-call looks at first: its own series (this 5xx's count and duration) does not wait
-  // for its minute to close (after another 5xx published less than a second ago, it goes with the first
-  // invocation after that second, or at shutdown). The other series keep waiting for their minute: sending
-  // them along split each minute into extra documents, about half of the API's log bytes at a 5% error rate. Alarms and the evaluator's error_rate divide API Gateway's own 5xx
-  // by its Count, not these metrics; the dashboard's "5xx error rate" widget divides these counts and may
-  // read high for the newest period until the requests of the open minute arrive, at most a minute later.
+  // for its minute to close (after another 5xx published less than 5 s ago, it goes with the first
+  // invocation after those 5 s, or at shutdown). The other series keep waiting for their minute: sending
+  // them along split each minute into extra documents, about half of the API's log bytes at a 5% error
+  // rate. Alarms and the evaluator's error_rate divide API Gateway's own 5xx by its Count, not these
+  // metrics; the dashboard's "5xx error rate" widget divides these counts and may read high for the newest
+  // period until the requests of the open minute arrive, at most a minute later.
   if (statusCode >= 500) aggregatedMetrics.flushForError(dimensions);
 }
 

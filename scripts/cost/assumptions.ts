@@ -56,6 +56,9 @@ export const APPLICATION_FUNCTIONS = ['api'];
  */
 export const STORAGE_COMPRESSION = 0.15;
 
+/** Bytes of one duration sample in an EMF array in AWS: `0.012` and its separator. */
+export const PRODUCTION_DURATION_VALUE_BYTES = 6;
+
 /** Lambda's START, END and REPORT lines in JSON format, when the system log level lets them through. */
 export const PLATFORM_LOG_BYTES_PER_INVOCATION = 650;
 

@@ -5,6 +5,9 @@ export interface Measured {
   source: string;
   /** Log bytes a 2xx API request prints (EMF included), with a Sentry DSN set. */
   successBytes: number;
+  /** Of successBytes: duration samples per request, and the bytes they printed as (separators included). */
+  successDurationValues?: number;
+  successDurationValueBytes?: number;
   /** Log bytes a 5xx prints (its error line, and the metrics published at once). */
   serverErrorBytes: number;
   /** The EMF part of serverErrorBytes: what is left is the error line. */
@@ -39,6 +42,8 @@ interface LogBytesRow {
   sentryDsn: boolean;
   bytesPerRequest: number;
   emfBytesPerRequest: number;
+  durationValuesPerRequest?: number;
+  durationValueBytesPerRequest?: number;
   errorShare?: number;
 }
 
@@ -61,6 +66,8 @@ export function readMeasured(file: string): Measured {
   return {
     source: `${file} (${results.generatedAt ?? 'undated'})`,
     successBytes: success.bytesPerRequest,
+    successDurationValues: success.durationValuesPerRequest,
+    successDurationValueBytes: success.durationValueBytesPerRequest,
     serverErrorBytes: serverError.bytesPerRequest,
     serverErrorEmfBytes: serverError.emfBytesPerRequest,
     mixBytes: row('mix')?.bytesPerRequest,

@@ -20,6 +20,7 @@ import {
   type LineItem,
   monthlyCost,
   type Prices,
+  productionSuccessBytes,
   total,
 } from '../../scripts/cost/model';
 import prices from '../../scripts/cost/prices.json';
@@ -137,7 +138,7 @@ describe('the cost model', () => {
   });
 
   it('prices log ingestion and storage from the measured bytes, the class and the retention', () => {
-    // Prepare: one warm environment and no publication limit, so that every 5xx publishes its own 400 B.
+    // Prepare: one warm environment, whose 5xx (one a second) publish their own 400 B at most every 5 s.
     const assumptions = {
       ...DEFAULT_ASSUMPTIONS,
       requestsPerSecond: 10,
@@ -150,7 +151,7 @@ describe('the cost model', () => {
     // Assess: 90% × 100 B + 10% × (700 B error line + 400 B EMF × publications per request).
     const requests = 10 * SECONDS_PER_MONTH;
     const perRequest = apiLogBytesPerRequest(MEASURED, assumptions);
-    const published = errorPublicationsPerSecond(1, 1) / 10;
+    const published = errorPublicationsPerSecond(1, 5) / 10;
     expect(perRequest).toBeCloseTo(90 + 70 + 400 * published, 9);
     const apiGb = (requests * perRequest) / GB;
     expect(line(items, /ingestion: logs of api/).monthlyUsd).toBeCloseTo(apiGb * 0.5, 6);
@@ -181,18 +182,36 @@ describe('the cost model', () => {
     );
   });
 
-  it('publishes at a 5xx at most once a second per environment, a held 5xx going at the end of that second', () => {
-    // Act + Assess: without a limit every 5xx publishes; with 1 s, λ = 1/s gives 1 / (1 + e^-1) a second.
+  it('publishes at a 5xx at most once every 5 s per environment, a held 5xx going at the end of those 5 s', () => {
+    // Act + Assess: without a limit every 5xx publishes; with T s, λ = 1/s gives 1 / (T + e^-T) a second.
     expect(errorPublicationsPerSecond(1, 0)).toBe(1);
     expect(errorPublicationsPerSecond(1, 1)).toBeCloseTo(1 / (1 + Math.exp(-1)), 9);
-    expect(errorPublicationsPerSecond(100, 1)).toBeCloseTo(1, 6);
-    expect(errorPublicationsPerSecond(0.001, 1)).toBeCloseTo(0.001, 5);
-    expect(errorPublicationsPerSecond(0, 1)).toBe(0);
-    // At the quick start's traffic (100 req/s, 5% 5xx, 5 environments) the limit saves a quarter of them.
+    expect(errorPublicationsPerSecond(1, 5)).toBeCloseTo(1 / (5 + Math.exp(-5)), 9);
+    expect(errorPublicationsPerSecond(100, 5)).toBeCloseTo(0.2, 6);
+    expect(errorPublicationsPerSecond(0.001, 5)).toBeCloseTo(0.001, 5);
+    expect(errorPublicationsPerSecond(0, 5)).toBe(0);
+    // At the quick start's traffic (100 req/s, 5% 5xx, 5 environments) the 5 s limit, the default, leaves
+    // about a fifth of them.
     const a = { ...DEFAULT_ASSUMPTIONS };
-    const limited = apiLogBytesPerRequest(MEASURED, a, 1);
+    const limited = apiLogBytesPerRequest(MEASURED, a);
     const unlimited = apiLogBytesPerRequest(MEASURED, a, 0);
-    expect(unlimited - limited).toBeCloseTo(400 * ((5 * (1 - 1 / (1 + Math.exp(-1)))) / 100), 9);
+    expect(unlimited - limited).toBeCloseTo(400 * ((5 * (1 - 1 / (5 + Math.exp(-5)))) / 100), 9);
+  });
+
+  it("prices a 2xx's duration samples as wide as they print in AWS, not as the local benchmark's zeros", () => {
+    // Prepare: 2 durations per request, printed locally as `0,` and `0.001,` (8 bytes)
+    const measured = {
+      ...MEASURED,
+      successBytes: 20,
+      successDurationValues: 2,
+      successDurationValueBytes: 8,
+    };
+    // Act
+    const parts = apiLogParts(measured);
+    // Assess: each is `0.012,` in AWS, 6 bytes
+    expect(parts.success).toBe(20 - 8 + 2 * 6);
+    expect(productionSuccessBytes({ ...measured, successDurationValueBytes: 12 })).toBe(20);
+    expect(productionSuccessBytes(MEASURED)).toBe(MEASURED.successBytes);
   });
 
   it("splits the benchmark's figures into a 2xx, a 5xx's error line and a publication at a 5xx", () => {
@@ -229,7 +248,10 @@ describe('the cost model', () => {
     // Prepare: the stack with an alert evaluator
     const inventory = readInventory(TEMPLATE);
     const evaluator = { ...inventory.functions[0], logicalId: 'Evaluator', functionDir: 'alert-evaluator' };
-    const withEvaluator = { ...inventory, functions: [...inventory.functions, evaluator] } as typeof inventory;
+    const withEvaluator = {
+      ...inventory,
+      functions: [...inventory.functions, evaluator],
+    } as typeof inventory;
     // Act
     const families = customMetricFamilies(withEvaluator, []);
     // Assess
