@@ -115,7 +115,7 @@ export function customMetricFamilies(inventory: StackInventory, queryTypes: stri
     );
   });
   const families: MetricFamily[] = [
-    { name: 'http_requests_total', series: requestSeries, source: 'routes × status codes' },
+    // Its SampleCount is the quick start's http_requests_total: no count metric of its own.
     { name: 'http_request_duration_seconds', series: requestSeries, source: 'routes × status codes' },
     {
       name: 'ColdStart',

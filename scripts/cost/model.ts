@@ -73,10 +73,11 @@ export interface CostInput {
 const GB = 1024 ** 3;
 
 /**
- * Metrics one export requests (lambdas/alert-evaluator/export/export-set.ts): each request and notification
- * series once, each latency series once (Sum) and its 2xx ones three more times (p50, p90, p99), two health
- * components, errors, throttles and p99 duration of each function but the evaluator, the dead-letter queue.
- * Our own series are listed by ListMetrics (data in the last 3 hours), so each counts by `listed`.
+ * Metrics one export requests (lambdas/alert-evaluator/export/export-set.ts): each latency series twice
+ * (SampleCount, the request count, and Sum) and its 2xx ones three more times (p50, p90, p99), each
+ * notification series once, two health components, errors, throttles and p99 duration of each function but
+ * the evaluator, the dead-letter queue. Our own series are listed by ListMetrics (data in the last 3 hours),
+ * so each counts by `listed`.
  */
 export function exportBilledMetrics(
   families: MetricFamily[],
@@ -89,8 +90,7 @@ export function exportBilledMetrics(
       .reduce((sum, activity) => sum + listed(activity), 0);
   const success = (activity: Activity) => activity.kind === 'route' && activity.status.startsWith('2');
   return (
-    series('http_requests_total') +
-    series('http_request_duration_seconds') +
+    2 * series('http_request_duration_seconds') +
     3 * series('http_request_duration_seconds', success) +
     series('slack_notifications_total') +
     2 +

@@ -17,8 +17,8 @@ interface RequestSample {
 
 /**
  * The local stand-in for CloudWatch: this process's API requests in minute buckets, answering the
- * evaluator's queries for API Gateway's `Count`, `5xx` and `Latency` and for `http_requests_total` and
- * `http_request_duration_seconds`, with the same statistics. Other metrics (Lambda, SQS, health) have no
+ * evaluator's queries for API Gateway's `Count`, `5xx` and `Latency` and for `http_request_duration_seconds`
+ * (whose SampleCount counts the requests), with the same statistics. Other metrics (Lambda, SQS, health) have no
  * data locally, which each rule's treatment of missing data decides about, as in AWS.
  */
 export class LocalMetricSource implements MetricSource {
@@ -136,7 +136,6 @@ function select(
     if (metric.metricName === 'Latency') return { samples: matching, values: durations(matching, 1_000) };
     return undefined;
   }
-  if (metric.metricName === 'http_requests_total') return counts(matching);
   if (metric.metricName === 'http_request_duration_seconds') {
     return { samples: matching, values: durations(matching, 1) };
   }

@@ -7,11 +7,7 @@ export interface DiscoveredSeries {
 }
 
 /** Our metrics the export discovers series of (route, method and status code vary with traffic). */
-export const DISCOVERED_METRICS = [
-  'http_requests_total',
-  'http_request_duration_seconds',
-  'slack_notifications_total',
-] as const;
+export const DISCOVERED_METRICS = ['http_request_duration_seconds', 'slack_notifications_total'] as const;
 
 /** What one exported CloudWatch query stands for in the Prometheus and InfluxDB output. */
 export type ExportUse =
@@ -51,8 +47,8 @@ function routeLabels(dimensions: Record<string, string>) {
 }
 
 /**
- * The fixed export set: the quick start's request metrics by route, method and status; latency sums by
- * the same, and quantiles of the successful ones; health per component; each function's errors, throttles and p99
+ * The fixed export set: the quick start's request counts by route, method and status (the SampleCount of
+ * their durations); latency sums by the same, and quantiles of the successful ones; health per component; each function's errors, throttles and p99
  * duration; the notifier's deliveries and dead letters. One CloudWatch query each, fetched with the rules'.
  */
 export function exportQueries(series: DiscoveredSeries[], deployment: Deployment): ExportQuery[] {
@@ -61,24 +57,18 @@ export function exportQueries(series: DiscoveredSeries[], deployment: Deployment
   for (const { metricName, dimensions } of series) {
     if (dimensions.service !== deployment.serviceName) continue;
     if (
-      metricName === 'http_requests_total' &&
-      dimensions.endpoint &&
-      dimensions.method &&
-      dimensions.status_code
-    ) {
-      queries.push({
-        use: { kind: 'requests', labels: routeLabels(dimensions) },
-        query: metric({ namespace: ns, metricName, dimensions, stat: 'Sum' }),
-      });
-    }
-    if (
       metricName === 'http_request_duration_seconds' &&
       dimensions.endpoint &&
       dimensions.method &&
       dimensions.status_code
     ) {
-      // The summary's `_count` is `http_requests_total` of the same labels (every request records both):
-      // only its `_sum` and, for successful requests, the quantiles are queried (GetMetricData bills each).
+      // Every request records its duration: the count of durations is `http_requests_total`, and the
+      // summary's `_count` too. Besides it, only the `_sum` and, for successful requests, the quantiles are
+      // queried (GetMetricData bills each).
+      queries.push({
+        use: { kind: 'requests', labels: routeLabels(dimensions) },
+        query: metric({ namespace: ns, metricName, dimensions, stat: 'SampleCount' }),
+      });
       const stats = dimensions.status_code.startsWith('2')
         ? [...QUANTILE_STATS, 'Sum' as const]
         : (['Sum'] as const);

@@ -30,7 +30,7 @@ async function listen(server: Server, requests: Record<string, unknown>[]): Prom
  */
 export function cloudWatchWireStandIn(
   answer: (
-    query: { Id: string; MetricStat?: { Metric: { MetricName: string } } },
+    query: { Id: string; MetricStat?: { Metric: { MetricName: string }; Stat: string } },
     endTime: number,
   ) => { Timestamps: number[]; Values: number[] },
   listed: { MetricName: string; Dimensions: { Name: string; Value: string }[] }[] = [],
@@ -51,7 +51,7 @@ export function cloudWatchWireStandIn(
       MetricDataQueries: {
         Id: string;
         ReturnData?: boolean;
-        MetricStat?: { Metric: { MetricName: string } };
+        MetricStat?: { Metric: { MetricName: string }; Stat: string };
       }[];
       EndTime: number;
     };

@@ -3,7 +3,7 @@ import { exportQueries } from '../../../lambdas/alert-evaluator/export/export-se
 import { DEPLOYMENT } from './evaluator-harness';
 
 describe('the export set', () => {
-  it('asks for latency quantiles of successful requests only, and no count the request counter already has', () => {
+  it("asks each route for its request count (the durations' SampleCount), its sum, and quantiles of successes only", () => {
     // Prepare: the duration series of one route's 200s and 500s
     const route = { service: 'signupflow', endpoint: '/api/events', method: 'GET' };
     const series = ['200', '500'].map((status) => ({
@@ -17,20 +17,35 @@ describe('the export set', () => {
       deadLetterQueueName: undefined,
     });
     // Assess
-    const latency = queries.flatMap((query) =>
-      query.use.kind === 'latency' ? [`${query.use.labels.status_code} ${query.use.stat}`] : [],
+    const asked = queries.flatMap((query) =>
+      query.use.kind === 'latency' || query.use.kind === 'requests'
+        ? [
+            `${query.use.kind} ${query.use.labels.status_code} ${query.query.kind === 'metric' && query.query.metric.stat}`,
+          ]
+        : [],
     );
-    expect(latency).toEqual(['200 p50', '200 p90', '200 p99', '200 Sum', '500 Sum']);
+    expect(asked).toEqual([
+      'requests 200 SampleCount',
+      'latency 200 p50',
+      'latency 200 p90',
+      'latency 200 p99',
+      'latency 200 Sum',
+      'requests 500 SampleCount',
+      'latency 500 Sum',
+    ]);
   });
 
   it('skips series of another service and series without their dimensions', () => {
     const queries = exportQueries(
       [
         {
-          metricName: 'http_requests_total',
+          metricName: 'http_request_duration_seconds',
           dimensions: { service: 'other', endpoint: '/x', method: 'GET', status_code: '200' },
         },
-        { metricName: 'http_requests_total', dimensions: { service: 'signupflow', endpoint: '/x' } },
+        {
+          metricName: 'http_request_duration_seconds',
+          dimensions: { service: 'signupflow', endpoint: '/x' },
+        },
       ],
       { ...DEPLOYMENT, functionNames: {}, deadLetterQueueName: undefined },
     );

@@ -23,15 +23,17 @@ describe('the alert evaluator handler, as EventBridge runs it', () => {
     cloudwatch = await cloudWatchWireStandIn(
       (query, endTime) => {
         const minutes = [1, 2, 3, 4, 5].map((back) => endTime - back * 60);
-        if (query.MetricStat?.Metric.MetricName === 'http_requests_total') {
-          return { Timestamps: minutes, Values: minutes.map(() => 7) };
+        if (query.MetricStat?.Metric.MetricName === 'http_request_duration_seconds') {
+          // 7 requests a minute (the durations' SampleCount), each of 50 ms
+          const value = query.MetricStat.Stat === 'SampleCount' ? 7 : 0.05;
+          return { Timestamps: minutes, Values: minutes.map(() => value) };
         }
         // The quick start's rule asks 100 * 5xx / Count: only the expression's result comes back
         return { Timestamps: minutes, Values: minutes.map(() => 40) };
       },
       [
         {
-          MetricName: 'http_requests_total',
+          MetricName: 'http_request_duration_seconds',
           Dimensions: [
             { Name: 'service', Value: 'signupflow' },
             { Name: 'endpoint', Value: '/api/events' },

@@ -9,7 +9,11 @@ import { seriesKey } from './cloudwatch-stand-in';
 import { DEPLOYMENT, EvaluatorHarness } from './evaluator-harness';
 
 const ROUTE = { endpoint: '/api/events', method: 'GET', status_code: '200' };
-const REQUESTS = seriesKey(DEPLOYMENT.namespace, 'http_requests_total', { service: 'signupflow', ...ROUTE });
+/** Requests of the route: the SampleCount of its durations, which the export reads as http_requests_total. */
+const REQUESTS = `SampleCount:${seriesKey(DEPLOYMENT.namespace, 'http_request_duration_seconds', {
+  service: 'signupflow',
+  ...ROUTE,
+})}`;
 const TIMEOUT_MS = 500;
 
 /** A Flux rule on sign-ups per minute below 1 in 2 of the last 2 minutes. */
@@ -77,11 +81,11 @@ describe('InfluxDB: the export mirror and Flux rules', () => {
     // Prepare: 40 routes make a body above the gzip threshold
     for (let index = 0; index < 40; index++) {
       harness.put(
-        seriesKey(DEPLOYMENT.namespace, 'http_requests_total', {
+        `SampleCount:${seriesKey(DEPLOYMENT.namespace, 'http_request_duration_seconds', {
           service: 'signupflow',
           ...ROUTE,
           endpoint: `/api/r${index}`,
-        }),
+        })}`,
         1,
         index,
       );

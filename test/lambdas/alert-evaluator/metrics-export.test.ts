@@ -10,12 +10,15 @@ import { seriesKey } from './cloudwatch-stand-in';
 import { DEPLOYMENT, EvaluatorHarness } from './evaluator-harness';
 
 const ROUTE = { endpoint: '/api/events', method: 'GET', status_code: '200' };
-const REQUESTS = seriesKey(DEPLOYMENT.namespace, 'http_requests_total', { service: 'signupflow', ...ROUTE });
-const ERRORS = seriesKey(DEPLOYMENT.namespace, 'http_requests_total', {
-  service: 'signupflow',
-  ...ROUTE,
-  status_code: '500',
-});
+/** Requests of a route: the SampleCount of its durations, which the export reads as http_requests_total. */
+const requestCount = (statusCode: string) =>
+  `SampleCount:${seriesKey(DEPLOYMENT.namespace, 'http_request_duration_seconds', {
+    service: 'signupflow',
+    ...ROUTE,
+    status_code: statusCode,
+  })}`;
+const REQUESTS = requestCount('200');
+const ERRORS = requestCount('500');
 const DURATION = (stat: string) =>
   `${stat}:${seriesKey(DEPLOYMENT.namespace, 'http_request_duration_seconds', { service: 'signupflow', ...ROUTE })}`;
 
@@ -53,10 +56,10 @@ describe('the metrics export of each evaluator run', () => {
     harness.now = new Date('2026-11-30T10:00:05Z');
   });
 
-  /** Requests of the minute `minutesBack` before the current one: 200s and 500s. */
+  /** Requests of the minute `minutesBack` before the current one: 200s and 500s (none: no datapoint). */
   function traffic(minutesBack: number, ok: number, failed: number): void {
     harness.put(REQUESTS, minutesBack, ok);
-    harness.put(ERRORS, minutesBack, failed);
+    if (failed > 0) harness.put(ERRORS, minutesBack, failed);
   }
 
   it('adds each closed minute once, so http_requests_total is a counter rate() works on', async () => {
