@@ -3,7 +3,7 @@
  * one scenario's requests through a bundled handler. Everything it prints between the two marks, on stdout
  * and stderr, is what those requests cost in CloudWatch Logs.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
@@ -18,11 +18,17 @@ interface Subject {
   aggregatedMetrics?: { flush(): void };
 }
 
+/** An HTTP API request id as API Gateway makes them: 16 characters (`JpMLRjQXIAMEb2w=`). */
+const apiRequestId = () => randomBytes(12).toString('base64').slice(0, 15).concat('=');
+
 const REQUESTS: Record<Kind, (organizationId: string) => APIGatewayProxyEventV2> = {
   success: (organizationId) =>
-    httpApiEvent('GET /api/events', { query: { organization_id: organizationId } }),
-  clientError: () => httpApiEvent('GET /api/events', { query: { limit: 'many' } }),
-  serverError: () => httpApiEvent('POST /api/trigger-test-error'),
+    httpApiEvent('GET /api/events', {
+      query: { organization_id: organizationId },
+      requestId: apiRequestId(),
+    }),
+  clientError: () => httpApiEvent('GET /api/events', { query: { limit: 'many' }, requestId: apiRequestId() }),
+  serverError: () => httpApiEvent('POST /api/trigger-test-error', { requestId: apiRequestId() }),
 };
 
 /** `mix` is the cost model's traffic: one 5xx in every `BENCH_MIX_ERROR_EVERY` requests, the rest 2xx. */
@@ -37,9 +43,10 @@ async function main(): Promise<void> {
   const errorEvery = Number(process.env.BENCH_MIX_ERROR_EVERY ?? 20);
   const organizationId = process.env.BENCH_ORGANIZATION_ID ?? 'org-bench';
   const subject = (await import(pathToFileURL(process.env.BENCH_BUNDLE ?? '').href)) as Subject;
-  const context = lambdaContext('signupflow-production-api');
   const statuses: Record<string, number> = {};
   const invoke = async (kind: Kind) => {
+    // What Lambda gives each invocation: its own request id (a UUID) and trace header.
+    const context = { ...lambdaContext('signupflow-production-api'), awsRequestId: randomUUID() };
     process.env._X_AMZN_TRACE_ID = unsampledTraceHeader();
     let status = 500;
     try {

@@ -62,10 +62,10 @@ export const PRODUCTION_DURATION_VALUE_BYTES = 6;
 /** Lambda's START, END and REPORT lines in JSON format, when the system log level lets them through. */
 export const PLATFORM_LOG_BYTES_PER_INVOCATION = 650;
 
-/** KMS requests CloudWatch Logs makes per encrypted log group (a data key about every 5 minutes). */
+/** KMS requests CloudWatch Logs makes per encrypted log group in an hour it receives logs (a data key about every 5 minutes). */
 export const KMS_REQUESTS_PER_LOG_GROUP_PER_HOUR = 12;
 
-/** SNS and SQS reuse a KMS data key for 5 minutes by default. */
+/** SNS and SQS reuse a KMS data key for 5 minutes by default: at most this many requests in an hour of use. */
 export const KMS_REQUESTS_PER_ENCRYPTED_QUEUE_OR_TOPIC_PER_HOUR = 12;
 
 /** Secrets are cached this long per environment (lambdas/shared/secrets.ts SECRET_CACHE_SECONDS). */

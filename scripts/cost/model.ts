@@ -22,7 +22,7 @@ import type { FreeAllowance } from './free-tier';
 import { invocationsPerMonth } from './invocations';
 import type { Measured } from './measured';
 import type { Activity, MetricFamily } from './metric-catalog';
-import { hourShare, listedShare } from './series-activity';
+import { hourShare, hoursWithAny, listedShare } from './series-activity';
 import type { StackInventory } from './template';
 
 export interface Prices {
@@ -334,15 +334,29 @@ export function monthlyCost(input: CostInput): LineItem[] {
     { allowance: 'traces', amount: traces },
   );
 
-  const encryptedGroups = inventory.logGroups.filter((group) => group.encrypted).length;
+  // KMS is asked only when something is encrypted or decrypted: a log group in the hours it receives logs, a
+  // topic when it publishes, a dead-letter queue when a message fails; each reuses a data key for 5 minutes.
+  const encryptedGroups = inventory.logGroups.filter((group) => group.encrypted);
+  const invocationsOf = new Map(functions.map(({ fn, invocations }) => [fn.logGroupId, invocations]));
+  const groupHours = encryptedGroups.reduce((hours, group) => {
+    const events =
+      group.logicalId === inventory.accessLogGroupId
+        ? a.requestsPerSecond * SECONDS_PER_MONTH
+        : (invocationsOf.get(group.logicalId) ?? 0);
+    return hours + hoursWithAny(events / HOURS_PER_MONTH) * HOURS_PER_MONTH;
+  }, 0);
+  const topicPublishes = inventory.topics > 0 ? a.alertsPerDay * (HOURS_PER_MONTH / 24) : 0;
+  const topicHours = hoursWithAny(topicPublishes / HOURS_PER_MONTH) * HOURS_PER_MONTH;
   const kmsRequests =
-    encryptedGroups * KMS_REQUESTS_PER_LOG_GROUP_PER_HOUR * HOURS_PER_MONTH +
-    (inventory.topics + inventory.queues) *
-      KMS_REQUESTS_PER_ENCRYPTED_QUEUE_OR_TOPIC_PER_HOUR *
-      HOURS_PER_MONTH;
+    groupHours * KMS_REQUESTS_PER_LOG_GROUP_PER_HOUR +
+    Math.min(topicPublishes, topicHours * KMS_REQUESTS_PER_ENCRYPTED_QUEUE_OR_TOPIC_PER_HOUR) +
+    inventory.queues *
+      a.rareMetricHourShare *
+      HOURS_PER_MONTH *
+      KMS_REQUESTS_PER_ENCRYPTED_QUEUE_OR_TOPIC_PER_HOUR;
   add(
     'KMS',
-    `${inventory.kmsKeys} keys, requests of ${encryptedGroups} log groups, ${inventory.topics} topics, ${inventory.queues} queues`,
+    `${inventory.kmsKeys} keys, requests of ${encryptedGroups.length} log groups, ${inventory.topics} topics, ${inventory.queues} queues, in the hours they are used`,
     `${Math.round(kmsRequests)} requests`,
     inventory.kmsKeys * p.kms.keyPerMonth + (kmsRequests / 10_000) * p.kms.requestsPer10000,
     { allowance: 'kmsRequests', amount: kmsRequests },

@@ -39,7 +39,7 @@ function requestsPerHour(
 }
 
 /** Events arriving at `perHour` as a Poisson process: the share of hours with at least one. */
-function hoursWithAny(perHour: number): number {
+export function hoursWithAny(perHour: number): number {
   return perHour > 0 ? 1 - Math.exp(-perHour) : 0;
 }
 

@@ -301,6 +301,38 @@ describe('the cost model', () => {
     expect(line(items, /ListMetrics/).monthlyUsd).toBeCloseTo(((730 * 60) / 8 / 1_000) * 0.01, 9);
   });
 
+  it('prices KMS requests in the hours each encrypted log group, topic and queue is used', () => {
+    // Prepare: besides the API's busy log group, an encrypted one of a function never invoked, a topic with
+    // one alert an hour and a dead-letter queue
+    const inventory = readInventory(TEMPLATE);
+    const idle = {
+      ...inventory.functions[0],
+      logicalId: 'Exporter',
+      functionDir: 'metrics-exporter',
+      logGroupId: 'ExporterLogs',
+    };
+    const withIdle = {
+      ...inventory,
+      functions: [...inventory.functions, idle],
+      logGroups: [
+        ...inventory.logGroups,
+        { logicalId: 'ExporterLogs', retentionDays: 30, infrequentAccess: false, encrypted: true },
+      ],
+      topics: 1,
+      queues: 1,
+    } as typeof inventory;
+    // Act
+    const items = costOf({
+      inventory: withIdle,
+      assumptions: { ...DEFAULT_ASSUMPTIONS, requestsPerSecond: 10, alertsPerDay: 24 },
+    });
+    // Assess: the API's group every hour (12 requests each); the idle group none; the topic once per
+    // publish (730), fewer than 12 in each hour with one; the queue in the 5% of hours a message fails
+    const requests = 730 * 12 + 730 + 0.05 * 730 * 12;
+    expect(line(items, /KMS/)).toMatchObject({ quantity: `${Math.round(requests)} requests` });
+    expect(line(items, /KMS/).monthlyUsd).toBeCloseTo(1 + (requests / 10_000) * 0.03, 9);
+  });
+
   it("prices the secret reads of the scheduled monitoring functions, and not the API's own", () => {
     // Prepare: the stack with a secret, read by the API and by the health check
     const inventory = readInventory(TEMPLATE);
