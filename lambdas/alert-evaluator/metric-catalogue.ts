@@ -66,6 +66,12 @@ interface CatalogueEntry {
 
 const API_GATEWAY = 'AWS/ApiGateway';
 
+/**
+ * The quick start's request counter: /metrics and InfluxDB export it, but in CloudWatch it is the SampleCount
+ * of http_request_duration_seconds (every request records its duration once).
+ */
+const REQUEST_COUNT_NAME = 'http_requests_total';
+
 function apiId(deployment: Deployment): string {
   if (!deployment.httpApiId) throw new MetricResolutionError('HTTP_API_ID is not set: no API to measure');
   return deployment.httpApiId;
@@ -238,9 +244,18 @@ export const METRIC_CATALOGUE = {
     requiredDimensions: [],
     defaultStatistic: 'Average',
     statisticConfigurable: true,
-    resolve: (rule, _deployment, stat) => {
+    resolve: (rule, deployment, stat) => {
       if (!rule.cloudwatchNamespace || !rule.cloudwatchMetricName) {
         throw new MetricResolutionError('cloudwatch_namespace and cloudwatch_metric_name are required');
+      }
+      if (
+        rule.cloudwatchNamespace === deployment.namespace &&
+        rule.cloudwatchMetricName === REQUEST_COUNT_NAME
+      ) {
+        // A rule that waited for data no one writes would never fire: say where the count is.
+        throw new MetricResolutionError(
+          `cloudwatch_metric_name: ${REQUEST_COUNT_NAME} is not written to CloudWatch; the request count is http_request_duration_seconds with statistic SampleCount`,
+        );
       }
       return {
         kind: 'metric',

@@ -24,11 +24,12 @@ const MINUTE_MS = 60_000;
 
 /**
  * A 5xx publishes its series ahead of its minute at most this often per environment. Each early publication
- * is one more document of about 430 bytes: at a 5% error rate, publishing at every 5xx was a large part of
- * the API function's log bill, and once a second still almost a third of it. Nothing that alarms waits for these
- * (alarms and the evaluator's error_rate read API Gateway's 5xx), and dashboards and /metrics read whole
- * minutes: what the limit bounds is what a crash right after a 5xx can lose, at most 5 s of 5xx. Read by the
- * cost model (scripts/cost/model.ts).
+ * is one more document of about 360 bytes: at a 5% error rate, publishing at every 5xx was a large part of
+ * the API function's log bill, and once a second still about a quarter of it. The stack's alarms and the
+ * evaluator's error_rate read API Gateway's 5xx, not these; dashboards, /metrics and latency rules read
+ * closed minutes. In a busy environment, the limit bounds what a crash right after a 5xx can lose to 5 s of
+ * 5xx; in one going quiet, a held 5xx waits for the next invocation or shutdown, as the rest of its minute
+ * does. Read by the cost model (scripts/cost/model.ts).
  */
 export const ERROR_FLUSH_MIN_INTERVAL_MS = 5_000;
 

@@ -143,8 +143,8 @@ function recordRequest(event: unknown, statusCode: number, startedAt: number): v
   // http_requests_total: a count of its own would be a second custom metric per series for the same number.
   // /metrics and InfluxDB export it under that name (lambdas/alert-evaluator/export/export-set.ts).
   aggregatedMetrics.add('http_request_duration_seconds', 'Seconds', secondsSince(startedAt), dimensions);
-  // An error is what on-call looks at first: its own series (this 5xx's count and duration) does not wait
-  // for its minute to close (after another 5xx published less than 5 s ago, it goes with the first
+  // An error is what on-call looks at first: its own series (this 5xx's duration, which counts it) does not
+  // wait for its minute to close (after another 5xx published less than 5 s ago, it goes with the first
   // invocation after those 5 s, or at shutdown). The other series keep waiting for their minute: sending
   // them along split each minute into extra documents, about half of the API's log bytes at a 5% error
   // rate. Alarms and the evaluator's error_rate divide API Gateway's own 5xx by its Count, not these

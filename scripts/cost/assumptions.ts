@@ -72,10 +72,10 @@ export const KMS_REQUESTS_PER_ENCRYPTED_QUEUE_OR_TOPIC_PER_HOUR = 12;
 export const SECRET_CACHE_SECONDS = 300;
 
 /**
- * Monitoring functions that run all month and read a secret (the database password, InfluxDB's token): one
- * warm environment each. The notifier and the exporter read theirs only when an alert or a scrape comes.
+ * Monitoring functions that read a secret: the database password (health, evaluator), InfluxDB's token
+ * (evaluator), the /metrics token (exporter), the Slack webhooks (notifier, cached as long).
  */
-export const SCHEDULED_SECRET_READERS = ['health', 'alert-evaluator'];
+export const SECRET_READERS = ['health', 'alert-evaluator', 'metrics-exporter', 'slack-notifier'];
 
 /** X-Ray's default sampling rule, which Lambda applies: the first request each second and 5% of the rest. */
 export const XRAY_RESERVOIR_PER_SECOND = 1;

@@ -10,9 +10,9 @@ import {
   KMS_REQUESTS_PER_LOG_GROUP_PER_HOUR,
   PLATFORM_LOG_BYTES_PER_INVOCATION,
   PRODUCTION_DURATION_VALUE_BYTES,
-  SCHEDULED_SECRET_READERS,
   SECONDS_PER_MONTH,
   SECRET_CACHE_SECONDS,
+  SECRET_READERS,
   STORAGE_COMPRESSION,
   XRAY_FIXED_RATE,
   XRAY_RESERVOIR_PER_SECOND,
@@ -372,16 +372,22 @@ export function monthlyCost(input: CostInput): LineItem[] {
   );
   add('SQS', `${inventory.queues} queues (dead letters only)`, '0 requests', 0);
 
-  // The API's reads of its database password are SignUpFlow's own; the scheduled monitoring functions keep
-  // one warm environment each, which reads its secrets again once the cache expires.
-  const scheduledReaders = inventory.functions.filter((fn) =>
-    SCHEDULED_SECRET_READERS.includes(fn.functionDir),
-  ).length;
+  // The API's reads of its database password are SignUpFlow's own. A monitoring function reads its secret
+  // at most once per invocation and, kept warm, once per cache period: the health probe and the evaluator all
+  // month, the exporter when scraped, the notifier when it has something to post.
   const secretCalls =
-    inventory.secrets > 0 ? scheduledReaders * (SECONDS_PER_MONTH / SECRET_CACHE_SECONDS) : 0;
+    inventory.secrets > 0
+      ? functions
+          .filter(({ fn }) => SECRET_READERS.includes(fn.functionDir))
+          .reduce(
+            (calls, { invocations }) =>
+              calls + Math.min(invocations, SECONDS_PER_MONTH / SECRET_CACHE_SECONDS),
+            0,
+          )
+      : 0;
   add(
     'Secrets Manager',
-    `${inventory.secrets} secrets`,
+    `${inventory.secrets} secrets, read by the monitoring functions`,
     `${Math.round(secretCalls)} calls`,
     inventory.secrets * p.secretsManager.secretPerMonth +
       (secretCalls / 10_000) * p.secretsManager.apiCallsPer10000,

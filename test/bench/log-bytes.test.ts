@@ -13,14 +13,14 @@ const emf = (metrics: { Name: string; Unit: string }[], values: Record<string, u
 
 describe('the log-bytes benchmark', () => {
   it('counts the duration samples of EMF documents and the bytes they print as, one separator each', () => {
-    // Prepare: an array of two durations beside a count, and a single duration
+    // Prepare: an array of two durations beside a gauge, and a single duration
     const lines = [
       emf(
         [
-          { Name: 'http_requests_total', Unit: 'Count' },
+          { Name: 'db_connections_active', Unit: 'Count' },
           { Name: 'http_request_duration_seconds', Unit: 'Seconds' },
         ],
-        { http_requests_total: 2, http_request_duration_seconds: [0, 0.012] },
+        { db_connections_active: 2, http_request_duration_seconds: [0, 0.012] },
       ),
       emf([{ Name: 'db_query_duration_seconds', Unit: 'Seconds' }], { db_query_duration_seconds: 0.004 }),
     ];

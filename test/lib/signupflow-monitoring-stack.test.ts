@@ -233,7 +233,10 @@ describe('the dev stack', () => {
     expect(body).toContain('100 * SUM(errors) / SUM(requests)');
     // Requests are counted as the durations' SampleCount: no metric of their own
     expect(body).not.toContain('http_requests_total');
-    expect(body).toMatch(/MetricName=[\\"]+http_request_duration_seconds[^']*', 'SampleCount'/);
+    // Requests by route, and both sides of the 5xx rate
+    expect(body.match(/MetricName=[\\"]+http_request_duration_seconds[^']*', 'SampleCount'/g)).toHaveLength(
+      3,
+    );
     const alarmIds = resourcesOf('AWS::CloudWatch::Alarm').map(([id]) => id);
     for (const id of alarmIds) expect(body).toContain(`"${id}","Arn"`);
   });

@@ -333,16 +333,22 @@ describe('the cost model', () => {
     expect(line(items, /KMS/).monthlyUsd).toBeCloseTo(1 + (requests / 10_000) * 0.03, 9);
   });
 
-  it("prices the secret reads of the scheduled monitoring functions, and not the API's own", () => {
-    // Prepare: the stack with a secret, read by the API and by the health check
+  it("prices the monitoring functions' secret reads, at most one per invocation or cache period, and not the API's", () => {
+    // Prepare: the stack with a secret, read by the API, the health check (every minute) and the notifier
+    // (24 alerts a day)
     const inventory = readInventory(TEMPLATE);
     const health = { ...inventory.functions[0], logicalId: 'Health', functionDir: 'health' };
-    const withHealth = { ...inventory, secrets: 1, functions: [...inventory.functions, health] };
+    const notifier = { ...inventory.functions[0], logicalId: 'Notifier', functionDir: 'slack-notifier' };
+    const withReaders = { ...inventory, secrets: 1, functions: [...inventory.functions, health, notifier] };
     // Act
-    const items = costOf({ inventory: withHealth as typeof inventory });
-    // Assess: one secret; the health check's environment reads it every 5 minutes, 8,760 times a month
-    expect(line(items, /Secrets Manager/)).toMatchObject({ quantity: '8760 calls' });
-    expect(line(items, /Secrets Manager/).monthlyUsd).toBeCloseTo(0.4 + (8_760 / 10_000) * 0.05, 9);
+    const items = costOf({
+      inventory: withReaders as typeof inventory,
+      assumptions: { ...DEFAULT_ASSUMPTIONS, requestsPerSecond: 10, alertsPerDay: 24 },
+    });
+    // Assess: one secret; the warm health check reads it every 5 minutes (8,760 a month), the notifier at
+    // each of its 730 invocations
+    expect(line(items, /Secrets Manager/)).toMatchObject({ quantity: '9490 calls' });
+    expect(line(items, /Secrets Manager/).monthlyUsd).toBeCloseTo(0.4 + (9_490 / 10_000) * 0.05, 9);
   });
 
   it("prices the API function's share as the wrapper's overhead only", () => {

@@ -1,6 +1,7 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CloudWatchMetricSource } from '../../../lambdas/alert-evaluator/cloudwatch-metric-source';
+import type { Observation } from '../../../lambdas/alert-evaluator/evaluate-rule';
 import {
   type Deployment,
   type RuleMetric,
@@ -43,6 +44,12 @@ function ruleNeed(metricName: RuleMetric['metricName'], dimensions: Record<strin
     cloudwatchMetricName: null,
   };
   return { query: resolveMetric(rule, DEPLOYMENT), periodSeconds: 60, rangePeriods: 5 };
+}
+
+/** The values a query was answered with, or its failed observation. */
+function valuesOf(observations: Map<string, Observation>, key: string | undefined) {
+  const observation = observations.get(key as string);
+  return observation?.ok ? observation.datapoints.map((point) => point.value) : observation;
 }
 
 describe('CloudWatchMetricSource', () => {
@@ -122,10 +129,41 @@ describe('CloudWatchMetricSource', () => {
     expect(billedMetrics(plan.queries)).toBe(3);
     const asked = cloudwatch.requests[0]?.MetricDataQueries ?? [];
     expect(asked.filter((query) => query.MetricStat)).toHaveLength(3);
-    const values = plan.keys.map((key) => {
-      const observation = observations.get(key);
-      return observation?.ok ? observation.datapoints.map((point) => point.value) : observation;
-    });
+    const values = plan.keys.map((key) => valuesOf(observations, key));
     expect(values).toEqual([[5], [10], [250], [0.25]]);
   });
+
+  it.each([
+    // error_rate's 2 metrics and its expression do not fit beside 498: they open the next call
+    [498, 'error_rate first', [498, 3]],
+    // request_rate fills the first call with Count; error_rate asks Count again in the next, its own call
+    [499, 'request_rate first', [500, 3]],
+    // beside request_rate's Count, error_rate adds only 5xx and its expression: 500 exactly, one call
+    [497, 'request_rate first', [500]],
+  ])(
+    'keeps a call at 500 queries when %i metrics come before the API rates (%s)',
+    async (before, order, sizes) => {
+      // Prepare: 600 requests in the last closed minute, 30 of them 5xx
+      const minute = new Date('2026-11-30T09:59:00Z');
+      cloudwatch.put(seriesKey('AWS/ApiGateway', 'Count', { ApiId: 'api-1' }), minute, 600);
+      cloudwatch.put(seriesKey('AWS/ApiGateway', '5xx', { ApiId: 'api-1' }), minute, 30);
+      const errorFirst = order === 'error_rate first';
+      const rates = errorFirst
+        ? [ruleNeed('error_rate'), ruleNeed('request_rate')]
+        : [ruleNeed('request_rate'), ruleNeed('error_rate')];
+      const plan = planQueries([
+        ...Array.from({ length: before }, (_, index) => functionErrors(index)),
+        ...rates,
+      ]);
+      const source = new CloudWatchMetricSource(new CloudWatchClient({ region: 'eu-west-1' }));
+      // Act
+      const observations = await source.fetch(plan.queries, NOW);
+      // Assess
+      expect(cloudwatch.requests.map((request) => request.MetricDataQueries?.length)).toEqual(sizes);
+      const [first, second] = plan.keys.slice(before);
+      const [errorRate, requestRate] = errorFirst ? [first, second] : [second, first];
+      expect(valuesOf(observations, errorRate)).toEqual([5]);
+      expect(valuesOf(observations, requestRate)).toEqual([10]);
+    },
+  );
 });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { METRIC_NAMES } from '../../../lambdas/alert-evaluator/metric-catalogue';
+import { METRIC_NAMES, resolveMetric } from '../../../lambdas/alert-evaluator/metric-catalogue';
 import { parseRuleColumns } from '../../../lambdas/alert-evaluator/rule';
 import { seriesKey } from './cloudwatch-stand-in';
 import { DEPLOYMENT, EvaluatorHarness } from './evaluator-harness';
@@ -30,6 +30,24 @@ describe('rules that are refused', () => {
     [{ runbook_url: 'http://wiki/runbook' }, 'runbook_url: expected an https URL'],
   ])('by the rules validation: %j', (change, message) => {
     expect(() => parseRuleColumns({ ...VALID, ...change })).toThrow(message);
+  });
+
+  it("by the catalogue: the quick start's http_requests_total, which CloudWatch has as a SampleCount", () => {
+    // Prepare: a rule on the counter's name in the stack's own namespace, and one in another namespace
+    const rule = (namespace: string) => ({
+      metricName: 'cloudwatch' as const,
+      dimensions: {},
+      statistic: 'Sum',
+      cloudwatchNamespace: namespace,
+      cloudwatchMetricName: 'http_requests_total',
+    });
+    // Act + Assess
+    expect(() => resolveMetric(rule(DEPLOYMENT.namespace), DEPLOYMENT)).toThrow(
+      'cloudwatch_metric_name: http_requests_total is not written to CloudWatch; the request count is http_request_duration_seconds with statistic SampleCount',
+    );
+    expect(resolveMetric(rule('Other/App'), DEPLOYMENT)).toMatchObject({
+      metric: { namespace: 'Other/App', metricName: 'http_requests_total' },
+    });
   });
 
   describe('by the database', () => {

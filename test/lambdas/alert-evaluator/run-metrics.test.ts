@@ -43,14 +43,25 @@ describe("the evaluator's own metrics", () => {
     expect(run).not.toHaveProperty('alert_notifications_failed');
   });
 
-  it('writes the rules in error and the refused notifications of a run that has them', () => {
+  it.each([
+    [
+      { inError: 2, publishFailed: 1 },
+      { alert_rules_in_error: 2, alert_notifications_failed: 1 },
+    ],
+    [{ inError: 3, publishFailed: 0 }, { alert_rules_in_error: 3 }],
+    [{ inError: 0, publishFailed: 4 }, { alert_notifications_failed: 4 }],
+  ])('writes the failures a run has, and only those: %j', (failures, written) => {
     // Prepare
     output = captureOutput();
     // Act
-    recordRun(aggregator(), { ...CLEAN_RUN, inError: 2, publishFailed: 1 }, 1.2);
+    recordRun(aggregator(), { ...CLEAN_RUN, ...failures }, 1.2);
     // Assess
-    expect(output.emf()).toEqual([
-      expect.objectContaining({ alert_rules_in_error: 2, alert_notifications_failed: 1 }),
-    ]);
+    const [run] = output.emf();
+    const failureMetrics = Object.fromEntries(
+      Object.entries(run ?? {}).filter(([key]) =>
+        ['alert_rules_in_error', 'alert_notifications_failed'].includes(key),
+      ),
+    );
+    expect(failureMetrics).toEqual(written);
   });
 });
