@@ -22,30 +22,18 @@ function ruleWith(columns: Record<string, unknown>) {
 }
 
 describe("an alert message's runbook link", () => {
-  it("is the rule's own runbook_url when it has one", () => {
-    const rule = ruleWith({ runbook_url: 'https://wiki.example.org/slow-api' });
+  /** The message of a rule with these columns, firing at 812. */
+  const firingMessage = (columns: Parameters<typeof ruleWith>[0]) =>
+    buildAlertMessage(ruleWith(columns), { ...initialMemory(NOW), lastValue: 812 }, 'FIRING', NOW, CONTEXT);
 
-    const message = buildAlertMessage(
-      rule,
-      { ...initialMemory(NOW), lastValue: 812 },
-      'FIRING',
-      NOW,
-      CONTEXT,
-    );
+  it("is the rule's own runbook_url when it has one", () => {
+    const message = firingMessage({ runbook_url: 'https://wiki.example.org/slow-api' });
 
     expect(message.runbookUrl).toBe('https://wiki.example.org/slow-api');
   });
 
   it("is the runbook's section for other rules when the rule has none", () => {
-    const rule = ruleWith({});
-
-    const message = buildAlertMessage(
-      rule,
-      { ...initialMemory(NOW), lastValue: 812 },
-      'FIRING',
-      NOW,
-      CONTEXT,
-    );
+    const message = firingMessage({});
 
     expect(message.runbookUrl).toBe(runbookUrl('otherRules'));
     expect(message.runbookUrl).toMatch(/docs\/MONITORING_RUNBOOK\.md#other-alert-rules$/);

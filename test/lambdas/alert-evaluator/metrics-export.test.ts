@@ -56,6 +56,29 @@ describe('the metrics export of each evaluator run', () => {
     harness.now = new Date('2026-11-30T10:00:05Z');
   });
 
+  /**
+   * Runs a minute apart with the export set to every `everyMinutes`, the minute before each with the given
+   * 200s: how many minutes each run exported (undefined: none).
+   */
+  async function runsMinuteApart(
+    everyMinutes: number,
+    okPerMinute: number[],
+  ): Promise<(number | undefined)[]> {
+    const settings = harness.metricsExport as NonNullable<typeof harness.metricsExport>;
+    settings.everyMinutes = everyMinutes;
+    const exported: (number | undefined)[] = [];
+    try {
+      for (const ok of okPerMinute) {
+        traffic(1, ok, 0);
+        exported.push((await harness.run()).export?.snapshotMinutes);
+        harness.advanceMinutes(1);
+      }
+    } finally {
+      settings.everyMinutes = 1;
+    }
+    return exported;
+  }
+
   /** Requests of the minute `minutesBack` before the current one: 200s and 500s (none: no datapoint). */
   function traffic(minutesBack: number, ok: number, failed: number): void {
     harness.put(REQUESTS, minutesBack, ok);
@@ -182,40 +205,19 @@ describe('the metrics export of each evaluator run', () => {
   });
 
   it('exports every second minute when asked to, counting both minutes then, at half the GetMetricData bill', async () => {
-    // Prepare
-    const settings = harness.metricsExport as NonNullable<typeof harness.metricsExport>;
-    settings.everyMinutes = 2;
-    const exported: (number | undefined)[] = [];
     // Act
-    try {
-      for (const ok of [10, 20, 30, 40, 50]) {
-        traffic(1, ok, 0);
-        exported.push((await harness.run()).export?.snapshotMinutes);
-        harness.advanceMinutes(1);
-      }
-    } finally {
-      settings.everyMinutes = 1;
-    }
+    const exported = await runsMinuteApart(2, [10, 20, 30, 40, 50]);
     // Assess: the first run starts the export; then every other run adds the two minutes since
     expect(exported).toEqual([1, undefined, 2, undefined, 2]);
     expect(await requestsTotal()).toBe(150);
   });
 
   it('exports every fifth minute, the default, each minute at its own resolution, and says so in the snapshot', async () => {
-    // Prepare
-    const settings = harness.metricsExport as NonNullable<typeof harness.metricsExport>;
-    settings.everyMinutes = 5;
-    const exported: (number | undefined)[] = [];
     // Act: eleven runs a minute apart, each minute with 10 requests more than the one before
-    try {
-      for (let run = 1; run <= 11; run += 1) {
-        traffic(1, 10 * run, 0);
-        exported.push((await harness.run()).export?.snapshotMinutes);
-        harness.advanceMinutes(1);
-      }
-    } finally {
-      settings.everyMinutes = 1;
-    }
+    const exported = await runsMinuteApart(
+      5,
+      Array.from({ length: 11 }, (_, index) => 10 * (index + 1)),
+    );
     // Assess: the first run starts the export; then every fifth run adds the five minutes since
     expect(exported).toEqual([1, ...Array(4).fill(undefined), 5, ...Array(4).fill(undefined), 5]);
     expect(await requestsTotal()).toBe(10 * ((11 * 12) / 2));
