@@ -11,16 +11,19 @@ import { Construct } from 'constructs';
 import type { StageConfig } from './config';
 import type { DatabaseAccess } from './database-access';
 import { importSecret } from './imported-secret';
+import type { VpcPlacement } from './monitoring-network';
 import { metricsNamespace, ObservedFunction } from './observed-function';
+import type { RedisAccess } from './redis-access';
 import { describeAlarm } from './runbook';
 import { ScheduledTarget } from './scheduled-target';
-import type { VpcPlacement } from './vpc-placement';
 
 export interface AlertEvaluatorProps {
   config: StageConfig;
   key: kms.IKey;
   database: DatabaseAccess;
-  vpcPlacement?: VpcPlacement;
+  redis: RedisAccess;
+  /** The private subnets and the groups that reach Postgres, Redis and InfluxDB. */
+  vpcPlacement: VpcPlacement;
   /** The alert topic the evaluator publishes to. */
   topic: sns.ITopic;
   /** The HTTP API whose API Gateway metrics `error_rate`, `request_rate` and latency read. */
@@ -77,9 +80,7 @@ export class AlertEvaluator extends Construct {
         EVALUATOR_CLAIM_SECONDS: String(interval.toSeconds() * 2),
         // The metrics export: the /metrics snapshot in Redis, and InfluxDB when the stage configures it.
         METRICS_EXPORT_EVERY_MINUTES: String(config.metricsExportEveryMinutes),
-        REDIS_HOST: config.redis.host,
-        REDIS_PORT: String(config.redis.port),
-        REDIS_TLS: String(config.redis.tls),
+        ...props.redis.environment,
         ...(config.influxdb && {
           INFLUXDB_URL: config.influxdb.url,
           INFLUXDB_ORG: config.influxdb.org,
@@ -91,6 +92,7 @@ export class AlertEvaluator extends Construct {
       reservedConcurrency: config.reservedConcurrency?.alertEvaluator,
     });
     database.grantRead(this.evaluatorFunction);
+    props.redis.grantRead(this.evaluatorFunction);
     props.topic.grantPublish(this.evaluatorFunction);
     this.evaluatorFunction.addToRolePolicy(
       new iam.PolicyStatement({

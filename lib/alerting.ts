@@ -3,7 +3,7 @@ import {
   AspectPriority,
   Aspects,
   Duration,
-  RemovalPolicy,
+  type RemovalPolicy,
   Stack,
   Validations,
 } from 'aws-cdk-lib';
@@ -23,6 +23,7 @@ import { deadLetterAlarm } from './dead-letter-alarm';
 import { slackWebhookSecretName } from './deployed-names';
 import { importSecret } from './imported-secret';
 import { ObservedFunction } from './observed-function';
+import { keptInProduction } from './removal-policy';
 import { describeAlarm } from './runbook';
 
 /** Long enough for 429 waits and retries; the notifier stops trying 3 s before it, to dead-letter in time. */
@@ -65,7 +66,7 @@ export class Alerting extends Construct {
     super(scope, id);
     const { config, key } = props;
     const prefix = `${config.serviceName}-${config.stage}`;
-    const removalPolicy = config.production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const removalPolicy = keptInProduction(config);
 
     this.topic = new sns.Topic(this, 'AlertTopic', {
       topicName: `${prefix}-alerts`,

@@ -3,7 +3,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { loadStageConfig } from './config';
 import { DEFAULT_GITHUB_REPOSITORY, DEPLOY_ROLE_STACK_ID, DeployRoleStack } from './deploy-role-stack';
 import { SignUpFlowMonitoringStack, stackIdFor } from './signupflow-monitoring-stack';
-import { STAGES } from './stages';
+import { HAND_DEPLOYED_STAGES, STAGES } from './stages';
 
 /**
  * The CDK app: the stage chosen with `-c stage=NAME`, its stack, the deploy role stack that GitHub Actions
@@ -26,8 +26,8 @@ export function createApp(props?: AppProps): {
     description: 'GitHub Actions OIDC roles that deploy SignUpFlow monitoring (deployed once by hand)',
     env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
     githubRepository: app.node.tryGetContext('githubRepository') ?? DEFAULT_GITHUB_REPOSITORY,
-    // Every stage but dev, which developers deploy from their own machines.
-    deployEnvironments: Object.keys(STAGES).filter((stage) => stage !== 'dev'),
+    // Every stage the pipeline deploys: not those people deploy from their own machines.
+    deployEnvironments: Object.keys(STAGES).filter((stage) => !HAND_DEPLOYED_STAGES.includes(stage)),
     oidcProviderArn: app.node.tryGetContext('githubOidcProviderArn'),
     bootstrapQualifier: app.node.tryGetContext('@aws-cdk/core:bootstrapQualifier'),
     tags: { service: config.serviceName },

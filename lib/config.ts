@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ENDPOINT_SERVICES } from './aws-service-endpoints';
 import { isCompleteSecretArn } from './imported-secret';
 import { STAGES } from './stages';
 
@@ -39,6 +40,113 @@ const slackWebhookSchema = z.strictObject({
   severities: z.array(z.enum(SEVERITIES)).nonempty().optional(),
   /** Secret holding the webhook URL; omitted means the stack creates an empty secret to fill in after deploy. */
   webhookSecretArn: secretArn.optional(),
+});
+
+const kmsKeyArn = z.string().regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/.+$/, 'must be a KMS key ARN');
+const securityGroupId = z
+  .string()
+  .regex(/^sg-[0-9a-f]{8,17}$/, 'must be a security group id such as sg-0abc12345');
+/** Postgres role names the migration creates: unquoted identifiers only. */
+const roleName = z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case Postgres role name');
+const databaseName = z
+  .string()
+  .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case Postgres database name');
+
+/** A required block whose absence gets a message naming what belongs there, not zod's "expected object". */
+function requiredBlock(what: string) {
+  return (issue: { input?: unknown }) => (issue.input === undefined ? `required: ${what}` : undefined);
+}
+
+const existingNetworkSchema = z
+  .strictObject({
+    source: z.literal('existing'),
+    vpcId: z.string().regex(/^vpc-[0-9a-f]+$/, 'must be a VPC id such as vpc-0abc'),
+    availabilityZones: z.array(z.string().min(1)).nonempty(),
+    privateSubnetIds: z.array(z.string().regex(/^subnet-[0-9a-f]+$/, 'must be a subnet id')).nonempty(),
+    /**
+     * How those subnets reach AWS: `nat`, a route to a NAT the VPC already has (AWS APIs, Sentry and InfluxDB
+     * over the internet); `endpoints`, interface endpoints the stack creates for the AWS APIs the functions
+     * call (no internet: Sentry and an InfluxDB outside the VPC are unreachable).
+     */
+    egress: z.enum(['nat', 'endpoints']),
+    /** With `endpoints`: services the VPC already has interface endpoints for, private DNS on; not created again. */
+    existingEndpoints: z.array(z.enum(ENDPOINT_SERVICES)).optional(),
+  })
+  .refine((network) => network.availabilityZones.length === network.privateSubnetIds.length, {
+    message: 'availabilityZones and privateSubnetIds must have one entry per subnet',
+  })
+  .refine((network) => network.egress === 'endpoints' || network.existingEndpoints === undefined, {
+    message: "existingEndpoints is only for egress 'endpoints'",
+    path: ['existingEndpoints'],
+  });
+
+/** The sandbox: a VPC of its own, two AZs, private subnets out through one NAT instance (docs/deploy.md). */
+const sandboxNetworkSchema = z.strictObject({ source: z.literal('sandbox') });
+
+const networkSchema = z.discriminatedUnion('source', [existingNetworkSchema, sandboxNetworkSchema], {
+  error: requiredBlock(
+    "the VPC and private subnets of the functions that reach Postgres and Redis: { source: 'existing', vpcId, availabilityZones, privateSubnetIds, egress } or { source: 'sandbox' } (docs/deploy.md)",
+  ),
+});
+
+const existingDatabaseSchema = z.strictObject({
+  source: z.literal('existing'),
+  /** The endpoint the functions connect to. */
+  host: hostname,
+  port,
+  name: databaseName,
+  /** The monitoring role the functions log in as; the deploy's migration creates it and its grants. */
+  user: roleName,
+  /** The name on the server's certificate when `host` is an alias (a CNAME to the RDS endpoint). */
+  tlsServerName: hostname.optional(),
+  /** Secret with the monitoring role's `password`; omitted means the stack generates one (never in the template). */
+  passwordSecretArn: secretArn.optional(),
+  /** The customer-managed KMS key of that secret, when it has one (an RDS-managed secret may). */
+  passwordSecretKeyArn: kmsKeyArn.optional(),
+  /**
+   * Secret with `username` and `password` of a role that owns the schema and may create roles (the RDS
+   * master secret will do): the deploy-time migration logs in with it, nothing else reads it.
+   */
+  adminSecretArn: secretArn,
+  adminSecretKeyArn: kmsKeyArn.optional(),
+  /** The database's security group: the stack lets its Postgres clients in. Omitted: add that rule yourself. */
+  securityGroupId: securityGroupId.optional(),
+});
+
+/** The sandbox's own Postgres: RDS, db.t4g.micro, one AZ, the stack's network. */
+const sandboxDatabaseSchema = z.strictObject({
+  source: z.literal('sandbox'),
+  name: databaseName,
+  user: roleName,
+});
+
+const databaseSchema = z.discriminatedUnion('source', [existingDatabaseSchema, sandboxDatabaseSchema], {
+  error: requiredBlock(
+    "the Postgres the functions use: { source: 'existing', host, port, ... } or { source: 'sandbox', name, user }",
+  ),
+});
+
+const existingRedisSchema = z.strictObject({
+  source: z.literal('existing'),
+  host: hostname,
+  port,
+  tls: z.boolean(),
+  /** The name on the server's certificate when `host` is an alias (a CNAME to the ElastiCache endpoint). */
+  tlsServerName: hostname.optional(),
+  /** Secret with `password` and optionally `username` (Redis ACL / ElastiCache RBAC user); omitted: no AUTH. */
+  authSecretArn: secretArn.optional(),
+  authSecretKeyArn: kmsKeyArn.optional(),
+  /** Redis's security group: the stack lets its Redis clients in. Omitted: add that rule yourself. */
+  securityGroupId: securityGroupId.optional(),
+});
+
+/** The sandbox's own Redis: ElastiCache for Valkey, one cache.t4g.micro node, TLS, the stack's network. */
+const sandboxRedisSchema = z.strictObject({ source: z.literal('sandbox') });
+
+const redisSchema = z.discriminatedUnion('source', [existingRedisSchema, sandboxRedisSchema], {
+  error: requiredBlock(
+    "the Redis the functions use: { source: 'existing', host, port, tls } or { source: 'sandbox' }",
+  ),
 });
 
 export const stageConfigSchema = z
@@ -109,30 +217,10 @@ export const stageConfigSchema = z
       webhooks: z.array(slackWebhookSchema).nonempty(),
     }),
     email: z.strictObject({ addresses: z.array(z.email()) }),
-    database: z.strictObject({
-      host: hostname,
-      port,
-      name: z.string().min(1),
-      user: z.string().min(1),
-      /** Secret with a `password` key; omitted means the stack creates one to fill in after deploy. */
-      passwordSecretArn: secretArn.optional(),
-      /** The customer-managed KMS key of that secret, when it has one (an RDS-managed secret may). */
-      passwordSecretKeyArn: z
-        .string()
-        .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/.+$/, 'must be a KMS key ARN')
-        .optional(),
-    }),
-    redis: z.strictObject({ host: hostname, port, tls: z.boolean() }),
-    vpc: z
-      .strictObject({
-        vpcId: z.string().regex(/^vpc-[0-9a-f]+$/, 'must be a VPC id such as vpc-0abc'),
-        availabilityZones: z.array(z.string().min(1)).nonempty(),
-        privateSubnetIds: z.array(z.string().regex(/^subnet-[0-9a-f]+$/, 'must be a subnet id')).nonempty(),
-      })
-      .refine((vpc) => vpc.availabilityZones.length === vpc.privateSubnetIds.length, {
-        message: 'availabilityZones and privateSubnetIds must have one entry per subnet',
-      })
-      .optional(),
+    /** Where the functions that reach Postgres and Redis run, and how they reach AWS (docs/deploy.md). */
+    network: networkSchema,
+    database: databaseSchema,
+    redis: redisSchema,
     influxdb: z
       .strictObject({
         url: z.url({ protocol: /^https?$/ }),
@@ -158,7 +246,16 @@ export const stageConfigSchema = z
   .refine((config) => !(config.production && config.api.testErrorRoute === 'anonymous'), {
     message: "must be 'disabled' or 'iam' in a production stage",
     path: ['api', 'testErrorRoute'],
-  });
+  })
+  .refine(
+    (config) =>
+      new Set([config.network, config.database, config.redis].map((block) => block.source)).size === 1,
+    {
+      message:
+        "network, database and redis must all be 'sandbox' (the stack creates them) or all 'existing': the sandbox's data stores live in its own network",
+      path: ['network', 'source'],
+    },
+  );
 
 export type StageConfig = z.infer<typeof stageConfigSchema>;
 

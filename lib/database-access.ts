@@ -1,43 +1,56 @@
-import { Arn, ArnFormat, Validations } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
+import { Validations } from 'aws-cdk-lib';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { StageConfig } from './config';
-import { importSecret } from './imported-secret';
+import type { PostgresEndpoint } from './data-stores';
+import { grantSecretRead, importKeyedSecret, type KeyedSecret } from './imported-secret';
 
 /** Where Lambda's Node.js runtime keeps Amazon's CA certificates, RDS's included. */
 export const LAMBDA_CA_CERTS = '/var/runtime/ca-cert.pem';
 
+export interface DatabaseAccessProps {
+  config: StageConfig;
+  key: kms.IKey;
+  endpoint: PostgresEndpoint;
+  /** The login of the deploy-time migration, which creates the monitoring role with the password below. */
+  adminSecret: KeyedSecret;
+}
+
 /**
- * How functions reach SignUpFlow's Postgres: the endpoint as environment variables and the password in a
- * Secrets Manager secret (key `password`) that only granted functions read. A stage that names no secret
- * gets one with a random password, never in the template, for the database team to set or replace.
+ * How functions reach Postgres: the endpoint as environment variables and the monitoring role's password in
+ * a Secrets Manager secret (key `password`) that only granted functions read. A stage that names no secret
+ * gets one with a generated password, never in the template, which the deploy-time migration sets on the role.
  */
 export class DatabaseAccess extends Construct {
   readonly passwordSecret: secretsmanager.ISecret;
+  readonly adminSecret: KeyedSecret;
+  readonly endpoint: PostgresEndpoint;
+  /** The endpoint, the monitoring role and its password secret, for every function that queries Postgres. */
   readonly environment: Record<string, string>;
-  readonly #passwordSecretKey: kms.IKey | undefined;
+  readonly #password: KeyedSecret;
 
-  constructor(scope: Construct, id: string, props: { config: StageConfig; key: kms.IKey }) {
+  constructor(scope: Construct, id: string, props: DatabaseAccessProps) {
     super(scope, id);
-    const { database, serviceName, stage } = props.config;
+    const { config, endpoint } = props;
+    const { database, serviceName, stage } = config;
+    this.endpoint = endpoint;
+    this.adminSecret = props.adminSecret;
 
-    if (database.passwordSecretArn) {
-      this.passwordSecret = importSecret(this, 'PasswordSecret', database.passwordSecretArn);
-      if (database.passwordSecretKeyArn) {
-        this.#passwordSecretKey = kms.Key.fromKeyArn(
-          this,
-          'PasswordSecretKey',
-          database.passwordSecretKeyArn,
-        );
-      }
+    if (database.source === 'existing' && database.passwordSecretArn) {
+      this.#password = importKeyedSecret(
+        this,
+        'PasswordSecret',
+        database.passwordSecretArn,
+        database.passwordSecretKeyArn,
+      );
     } else {
       const created = new secretsmanager.Secret(this, 'PasswordSecret', {
-        description: `Password of ${database.user} on ${database.host}/${database.name}, used by ${serviceName} monitoring (${stage})`,
+        description: `Password of the Postgres role ${endpoint.user} of ${serviceName} monitoring (${stage}); the deploy-time migration sets it on the role`,
         encryptionKey: props.key,
         generateSecretString: {
-          secretStringTemplate: JSON.stringify({ username: database.user }),
+          secretStringTemplate: JSON.stringify({ username: endpoint.user }),
           generateStringKey: 'password',
           excludePunctuation: true,
           passwordLength: 32,
@@ -46,34 +59,32 @@ export class DatabaseAccess extends Construct {
       Validations.of(created).acknowledge({
         id: 'AwsSolutions-SMG4',
         reason:
-          'The database user belongs to the SignUpFlow database, which rotates it (RDS-managed rotation); production stages set passwordSecretArn to that secret.',
+          'The deploy-time migration sets this password on the role at each release; a stage that rotates it names its own secret (passwordSecretArn), which the database team rotates (RDS-managed rotation).',
       });
-      this.passwordSecret = created;
+      this.#password = { secret: created };
     }
+    this.passwordSecret = this.#password.secret;
 
     this.environment = {
-      DATABASE_HOST: database.host,
-      DATABASE_PORT: String(database.port),
-      DATABASE_NAME: database.name,
-      DATABASE_USER: database.user,
+      DATABASE_HOST: endpoint.host,
+      DATABASE_PORT: String(endpoint.port),
+      DATABASE_NAME: endpoint.name,
+      DATABASE_USER: endpoint.user,
       DATABASE_PASSWORD_SECRET_ARN: this.passwordSecret.secretArn,
+      ...(endpoint.tlsServerName && { DATABASE_TLS_SERVER_NAME: endpoint.tlsServerName }),
       // Lambda's Node.js runtimes trust Amazon's RDS certificates only when Node is pointed at them.
       NODE_EXTRA_CA_CERTS: LAMBDA_CA_CERTS,
     };
   }
 
+  /** Lets a function read the monitoring role's password. */
   grantRead(grantee: iam.IGrantable): void {
-    this.passwordSecret.grantRead(grantee);
-    if (this.#passwordSecretKey) {
-      // The database team's key decrypts more than this secret: the grant holds only for decryption that
-      // Secrets Manager asks for on the function's behalf, in the secret's region, never a direct kms:Decrypt.
-      const { region } = Arn.split(this.passwordSecret.secretArn, ArnFormat.COLON_RESOURCE_NAME);
-      iam.Grant.addToPrincipal({
-        grantee,
-        actions: ['kms:Decrypt'],
-        resourceArns: [this.#passwordSecretKey.keyArn],
-        conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${region}.amazonaws.com` } },
-      });
-    }
+    grantSecretRead(this.#password, grantee);
+  }
+
+  /** Lets the deploy-time migration read the admin login (and the password it sets on the role). */
+  grantAdminRead(grantee: iam.IGrantable): void {
+    grantSecretRead(this.adminSecret, grantee);
+    this.grantRead(grantee);
   }
 }

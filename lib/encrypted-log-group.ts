@@ -1,8 +1,8 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { StageConfig } from './config';
+import { keptInProduction } from './removal-policy';
 
 /**
  * Every log group of the stack: created explicitly, KMS-encrypted, with the stage's retention. Standard class
@@ -18,6 +18,6 @@ export function createEncryptedLogGroup(
     encryptionKey: props.key,
     logGroupClass: props.logGroupClass,
     retention: props.config.logRetentionDays as logs.RetentionDays,
-    removalPolicy: props.config.production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    removalPolicy: keptInProduction(props.config),
   });
 }

@@ -7,10 +7,11 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import type { StageConfig } from './config';
 import type { DatabaseAccess } from './database-access';
+import type { VpcPlacement } from './monitoring-network';
 import { metricsNamespace, ObservedFunction } from './observed-function';
+import type { RedisAccess } from './redis-access';
 import { describeAlarm } from './runbook';
 import { ScheduledTarget } from './scheduled-target';
-import type { VpcPlacement } from './vpc-placement';
 
 /** Seconds the function's timeout leaves above HEALTH_CHECK_TIMEOUT: cold start, secret read, EMF flush. */
 export const HEALTH_FUNCTION_HEADROOM_SECONDS = 4;
@@ -27,8 +28,9 @@ export interface HealthCheckProps {
   publicRoute: (route: apigw.HttpRoute | undefined, reason: string) => void;
   /** The endpoint and password secret of Postgres, shared with the API function. */
   database: DatabaseAccess;
-  /** Where the functions that reach Postgres and Redis run, when the stage configures a VPC. */
-  vpcPlacement?: VpcPlacement;
+  redis: RedisAccess;
+  /** The private subnets and the groups that reach Postgres and Redis. */
+  vpcPlacement: VpcPlacement;
 }
 
 /**
@@ -49,7 +51,7 @@ export class HealthCheck extends Construct {
 
   constructor(scope: Construct, id: string, props: HealthCheckProps) {
     super(scope, id);
-    const { config, key, database } = props;
+    const { config, key, database, redis } = props;
 
     this.healthFunction = new ObservedFunction(this, 'HealthFunction', {
       config,
@@ -59,9 +61,7 @@ export class HealthCheck extends Construct {
       timeout: Duration.seconds(Math.ceil(config.health.timeoutSeconds) + HEALTH_FUNCTION_HEADROOM_SECONDS),
       environment: {
         ...database.environment,
-        REDIS_HOST: config.redis.host,
-        REDIS_PORT: String(config.redis.port),
-        REDIS_TLS: String(config.redis.tls),
+        ...redis.environment,
         HEALTH_CHECK_TIMEOUT: String(config.health.timeoutSeconds),
         HEALTH_DATABASE_TIMEOUT_MS: String(config.health.databaseTimeoutMs),
         HEALTH_REDIS_TIMEOUT_MS: String(config.health.redisTimeoutMs),
@@ -72,6 +72,7 @@ export class HealthCheck extends Construct {
       vpcPlacement: props.vpcPlacement,
     });
     database.grantRead(this.healthFunction);
+    redis.grantRead(this.healthFunction);
 
     const integration = new HttpLambdaIntegration('HealthIntegration', this.healthFunction);
     const reasons: Record<string, string> = {

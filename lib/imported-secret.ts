@@ -1,3 +1,6 @@
+import { Arn, ArnFormat } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 
@@ -42,4 +45,36 @@ export function importSecret(scope: Construct, id: string, arn: string): secrets
     throw new Error(`${arn} is not a complete secret ARN (…:secret:NAME-AbC123): see isCompleteSecretArn`);
   }
   return secretsmanager.Secret.fromSecretCompleteArn(scope, id, arn);
+}
+
+/** A secret and, when it has one, the customer-managed key that encrypts it. */
+export interface KeyedSecret {
+  secret: secretsmanager.ISecret;
+  /** Only for a key the stack does not own (the database team's): the stack's own keys grant through the secret. */
+  foreignKey?: kms.IKey;
+}
+
+/** A secret the stage names by ARN, with its customer-managed key when the stage names one. */
+export function importKeyedSecret(scope: Construct, id: string, arn: string, keyArn?: string): KeyedSecret {
+  return {
+    secret: importSecret(scope, id, arn),
+    ...(keyArn && { foreignKey: kms.Key.fromKeyArn(scope, `${id}Key`, keyArn) }),
+  };
+}
+
+/**
+ * Lets `grantee` read the secret. Another team's key decrypts more than this secret: the grant on it holds
+ * only for decryption that Secrets Manager asks for on the grantee's behalf, in the secret's region, never a
+ * direct kms:Decrypt.
+ */
+export function grantSecretRead({ secret, foreignKey }: KeyedSecret, grantee: iam.IGrantable): void {
+  secret.grantRead(grantee);
+  if (!foreignKey) return;
+  const { region } = Arn.split(secret.secretArn, ArnFormat.COLON_RESOURCE_NAME);
+  iam.Grant.addToPrincipal({
+    grantee,
+    actions: ['kms:Decrypt'],
+    resourceArns: [foreignKey.keyArn],
+    conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${region}.amazonaws.com` } },
+  });
 }

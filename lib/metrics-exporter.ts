@@ -6,8 +6,9 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { StageConfig } from './config';
+import type { VpcPlacement } from './monitoring-network';
 import { ObservedFunction } from './observed-function';
-import type { VpcPlacement } from './vpc-placement';
+import type { RedisAccess } from './redis-access';
 
 export interface MetricsExporterProps {
   config: StageConfig;
@@ -15,8 +16,9 @@ export interface MetricsExporterProps {
   httpApi: apigw.HttpApi;
   /** Marks a route as anonymous at API Gateway (`SignUpFlowApi.publicRoute`). */
   publicRoute: (route: apigw.HttpRoute | undefined, reason: string) => void;
-  /** Where the functions that reach Redis run, when the stage configures a VPC. */
-  vpcPlacement?: VpcPlacement;
+  redis: RedisAccess;
+  /** The private subnets and the group that reaches Redis. */
+  vpcPlacement: VpcPlacement;
 }
 
 /**
@@ -53,9 +55,7 @@ export class MetricsExporter extends Construct {
       description: 'SignUpFlow GET /metrics: the Redis snapshot of the metrics export, for Prometheus',
       timeout: Duration.seconds(5),
       environment: {
-        REDIS_HOST: config.redis.host,
-        REDIS_PORT: String(config.redis.port),
-        REDIS_TLS: String(config.redis.tls),
+        ...props.redis.environment,
         METRICS_REDIS_TIMEOUT_MS: String(config.health.redisTimeoutMs),
         METRICS_TOKEN_SECRET_ARN: this.tokenSecret.secretArn,
       },
@@ -63,6 +63,7 @@ export class MetricsExporter extends Construct {
       reservedConcurrency: config.reservedConcurrency?.metricsExporter,
     });
     this.tokenSecret.grantRead(this.exporterFunction);
+    props.redis.grantRead(this.exporterFunction);
 
     const [route] = props.httpApi.addRoutes({
       path: '/metrics',

@@ -1,8 +1,9 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import type { StageConfig } from './config';
+import { keptInProduction } from './removal-policy';
 
 /**
  * The stack's one customer-managed key: log groups, the alert topic and the dead-letter queues are encrypted
@@ -22,7 +23,7 @@ export class MonitoringKey extends Construct {
       description: `Encrypts the logs, alerts and dead letters of ${config.serviceName} monitoring (${config.stage})`,
       enableKeyRotation: true,
       pendingWindow: Duration.days(config.production ? 30 : 7),
-      removalPolicy: config.production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      removalPolicy: keptInProduction(config),
     });
 
     this.key.addToResourcePolicy(

@@ -40,8 +40,12 @@ export interface ObservedFunctionProps {
    * for the function whatever else runs in the account. Usually from the stage's `reservedConcurrency`.
    */
   reservedConcurrency?: number;
-  /** Runs the function in the configured VPC subnets, when the stage configures them. */
+  /** Runs the function in these private subnets with these security groups (`MonitoringNetwork.placementFor`). */
   vpcPlacement?: { vpc: ec2.IVpc; subnets: ec2.ISubnet[]; securityGroups: ec2.ISecurityGroup[] };
+  /** Folders of the project copied beside the bundle (`migrations` for the schema migration). */
+  bundledFolders?: string[];
+  /** The errors, throttles and duration alarms; off for a function whose failure fails a deploy instead. */
+  alarms?: boolean;
 }
 
 /**
@@ -122,6 +126,9 @@ export class ObservedFunction extends NodejsFunction {
           beforeInstall: () => [],
           afterBundling: (inputDir, outputDir) => [
             sideBundlesCommand(inputDir, outputDir),
+            ...(props.bundledFolders ?? []).map(
+              (folder) => `cp -R "${inputDir}/${folder}" "${outputDir}/${folder}"`,
+            ),
             ...(holdsMetrics ? [shutdownSignalExtensionCommand(inputDir, outputDir)] : []),
           ],
         },
@@ -143,11 +150,14 @@ export class ObservedFunction extends NodejsFunction {
         'X-Ray PutTraceSegments/PutTelemetryRecords and the Lambda VPC network-interface actions support no resource-level permissions.',
     });
 
-    this.alarms = createFunctionAlarms(this, {
-      fn: this,
-      timeout,
-      alarmNamePrefix: `${config.serviceName}-${config.stage}-${props.functionDir}`,
-    });
+    this.alarms =
+      props.alarms === false
+        ? []
+        : createFunctionAlarms(this, {
+            fn: this,
+            timeout,
+            alarmNamePrefix: `${config.serviceName}-${config.stage}-${props.functionDir}`,
+          });
   }
 }
 

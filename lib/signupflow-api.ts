@@ -12,15 +12,16 @@ import { ACCESS_LOG_FORMAT } from './access-log-format';
 import type { StageConfig } from './config';
 import type { DatabaseAccess } from './database-access';
 import { createEncryptedLogGroup } from './encrypted-log-group';
+import type { VpcPlacement } from './monitoring-network';
 import { ObservedFunction } from './observed-function';
 import { describeAlarm } from './runbook';
-import type { VpcPlacement } from './vpc-placement';
 
 export interface SignUpFlowApiProps {
   config: StageConfig;
   key: kms.IKey;
   database: DatabaseAccess;
-  vpcPlacement?: VpcPlacement;
+  /** The private subnets and the groups that reach Postgres. */
+  vpcPlacement: VpcPlacement;
 }
 
 /** The HTTP API with access logs and throttling, and SignUpFlow's `/api/*` routes. */

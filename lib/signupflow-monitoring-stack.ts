@@ -3,13 +3,16 @@ import type { Construct } from 'constructs';
 import { AlertEvaluator } from './alert-evaluator';
 import { Alerting } from './alerting';
 import type { StageConfig } from './config';
+import { DataStores } from './data-stores';
 import { DatabaseAccess } from './database-access';
 import { HealthCheck } from './health-check';
 import { MetricsExporter } from './metrics-exporter';
 import { MonitoringDashboard } from './monitoring-dashboard';
 import { MonitoringKey } from './monitoring-key';
+import { MonitoringNetwork } from './monitoring-network';
+import { RedisAccess } from './redis-access';
+import { SchemaMigration } from './schema-migration';
 import { SignUpFlowApi } from './signupflow-api';
-import { createVpcPlacement } from './vpc-placement';
 
 export interface SignUpFlowMonitoringStackProps extends StackProps {
   config: StageConfig;
@@ -26,6 +29,9 @@ export class SignUpFlowMonitoringStack extends Stack {
   readonly evaluator: AlertEvaluator;
   readonly metricsExporter: MetricsExporter;
   readonly dashboard: MonitoringDashboard;
+  readonly network: MonitoringNetwork;
+  readonly dataStores: DataStores;
+  readonly schemaMigration: SchemaMigration;
 
   constructor(scope: Construct, id: string, props: SignUpFlowMonitoringStackProps) {
     super(scope, id, props);
@@ -34,29 +40,53 @@ export class SignUpFlowMonitoringStack extends Stack {
     const key = this.key.key;
     this.alerting = new Alerting(this, 'Alerting', { config, key });
     this.alerting.notifyOnEveryAlarm(this);
-    const database = new DatabaseAccess(this, 'Database', { config, key });
-    const vpcPlacement = createVpcPlacement(this, config);
-    this.api = new SignUpFlowApi(this, 'Api', { config, key, database, vpcPlacement });
+    this.network = new MonitoringNetwork(this, 'Network', { config });
+    const network = this.network;
+    this.dataStores = new DataStores(this, 'DataStores', { config, key, network });
+    const database = new DatabaseAccess(this, 'Database', {
+      config,
+      key,
+      endpoint: this.dataStores.postgres,
+      adminSecret: this.dataStores.adminSecret,
+    });
+    const redis = new RedisAccess(this.dataStores.redis, this.dataStores.redisAuth);
+
+    this.schemaMigration = new SchemaMigration(this, 'SchemaMigration', {
+      config,
+      key,
+      database,
+      vpcPlacement: network.placementFor({ postgres: true }),
+      after: [network, ...this.dataStores.readiness],
+    });
+    this.api = new SignUpFlowApi(this, 'Api', {
+      config,
+      key,
+      database,
+      vpcPlacement: network.placementFor({ postgres: true }),
+    });
     this.health = new HealthCheck(this, 'Health', {
       config,
       key,
       httpApi: this.api.httpApi,
       publicRoute: this.api.publicRoute.bind(this.api),
       database,
-      vpcPlacement,
+      redis,
+      vpcPlacement: network.placementFor({ postgres: true, redis: true }),
     });
     this.metricsExporter = new MetricsExporter(this, 'MetricsExporter', {
       config,
       key,
       httpApi: this.api.httpApi,
       publicRoute: this.api.publicRoute.bind(this.api),
-      vpcPlacement,
+      redis,
+      vpcPlacement: network.placementFor({ redis: true }),
     });
     this.evaluator = new AlertEvaluator(this, 'AlertEvaluator', {
       config,
       key,
       database,
-      vpcPlacement,
+      redis,
+      vpcPlacement: network.placementFor({ postgres: true, redis: true, influxDb: true }),
       topic: this.alerting.topic,
       httpApi: this.api.httpApi,
       monitoredFunctions: {
@@ -67,6 +97,15 @@ export class SignUpFlowMonitoringStack extends Stack {
       },
       notifierDeadLetterQueue: this.alerting.deadLetterQueue,
     });
+    // Every grant is made: the endpoints follow what the VPC functions call, and the schema comes first.
+    const schemaUsers = [this.api.apiFunction, this.health.healthFunction, this.evaluator.evaluatorFunction];
+    network.createEndpoints([
+      this.schemaMigration.migratorFunction,
+      ...schemaUsers,
+      this.metricsExporter.exporterFunction,
+    ]);
+    this.schemaMigration.appliedBefore(...schemaUsers);
+
     this.dashboard = new MonitoringDashboard(this, 'Dashboard', {
       config,
       functions: [
@@ -105,9 +144,31 @@ export class SignUpFlowMonitoringStack extends Stack {
       description:
         'Secret holding the bearer token Prometheus scrapes GET /metrics with (README, "/metrics")',
     });
+    new CfnOutput(this, 'DatabaseHost', {
+      value: this.dataStores.postgres.host,
+      description: 'The Postgres endpoint the functions connect to',
+    });
+    new CfnOutput(this, 'DatabasePort', { value: String(this.dataStores.postgres.port) });
     new CfnOutput(this, 'DatabasePasswordSecretArn', {
       value: database.passwordSecret.secretArn,
       description: 'Secret holding the Postgres password (key "password") the functions use',
     });
+    new CfnOutput(this, 'FunctionNames', {
+      value: Stack.of(this).toJsonString(functionNames(this)),
+      description:
+        'Every function of the stack by its lambdas/ folder: npm run verify invokes each for its self-test',
+    });
   }
+}
+
+/** `lambdas/<folder>` → deployed function name, the map `npm run verify` reads (`SELF_TESTED_FUNCTIONS`). */
+function functionNames(stack: SignUpFlowMonitoringStack): Record<string, string> {
+  return {
+    api: stack.api.apiFunction.functionName,
+    health: stack.health.healthFunction.functionName,
+    'alert-evaluator': stack.evaluator.evaluatorFunction.functionName,
+    'metrics-exporter': stack.metricsExporter.exporterFunction.functionName,
+    'slack-notifier': stack.alerting.notifier.functionName,
+    'schema-migrator': stack.schemaMigration.migratorFunction.functionName,
+  };
 }

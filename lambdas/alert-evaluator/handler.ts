@@ -1,9 +1,12 @@
 import { ScheduledEventSchema } from '../health/scheduled-event';
+import type { SelfTestReport } from '../shared/self-test/report';
+import { isSelfTestEvent } from '../shared/self-test/self-test-event';
 import { aggregatedMetrics, withObservability } from '../shared/with-observability';
 import type { RunSummary } from './run-evaluation';
 import { recordRun } from './run-metrics';
 
-export const handler = withObservability(async (event: unknown): Promise<RunSummary> => {
+export const handler = withObservability(async (event: unknown): Promise<RunSummary | SelfTestReport> => {
+  if (isSelfTestEvent(event)) return (await import('./self-test')).selfTest(event.selfTest);
   const parsed = ScheduledEventSchema.safeParse(event);
   if (!parsed.success) throw new Error('Unsupported event: expected an EventBridge scheduled event');
 

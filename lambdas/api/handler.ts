@@ -3,6 +3,7 @@ import { isDataException } from '../shared/database';
 import { type HttpResponse, json } from '../shared/http';
 import { lambdaDatabase } from '../shared/lambda-database';
 import { logger } from '../shared/observability';
+import { isSelfTestEvent } from '../shared/self-test/self-test-event';
 import { withObservability } from '../shared/with-observability';
 import { listEvents } from './events';
 import { parseListEventsQuery, type QueryProblem } from './list-events-query';
@@ -54,6 +55,7 @@ async function rejectingDataExceptions(respond: () => Promise<HttpResponse>): Pr
 }
 
 export const handler = withObservability(async (event: APIGatewayProxyEventV2) => {
+  if (isSelfTestEvent(event)) return (await import('./self-test')).selfTest();
   const route = routes[event.routeKey];
   return route ? route(event) : json(404, { message: 'Not found' });
 });

@@ -1,4 +1,4 @@
-import { postgresSettings, redisSettings } from '../shared/connection-settings';
+import { postgresSettings, redisConnectionSettings } from '../shared/connection-settings';
 import { PostgresProbe } from './postgres-probe';
 import type { Probe } from './probe';
 import { RedisProbe } from './redis-probe';
@@ -11,7 +11,7 @@ import { healthSettings } from './settings';
  */
 const settings = healthSettings();
 const postgres = new PostgresProbe(() => postgresSettings(), settings.databaseTimeoutMs);
-const redis = new RedisProbe(() => redisSettings(), settings.redisTimeoutMs);
+const redis = new RedisProbe(() => redisConnectionSettings(), settings.redisTimeoutMs);
 
 export const environmentProbes: readonly Probe[] = [postgres, redis];
 

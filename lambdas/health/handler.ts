@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { type HttpResponse, isHttpApiEvent, json } from '../shared/http';
 import { logger } from '../shared/observability';
+import { isSelfTestEvent } from '../shared/self-test/self-test-event';
 import { aggregatedMetrics, withObservability } from '../shared/with-observability';
 import {
   HEALTH_JSON,
@@ -93,7 +94,8 @@ export const handler = withObservability(async (event: unknown) => {
     return route ? route(event) : json(404, { message: 'Not found' }, NO_STORE);
   }
   if (ScheduledEventSchema.safeParse(event).success) return scheduledProbe();
+  if (isSelfTestEvent(event)) return (await import('./self-test')).selfTest();
   throw new Error(
-    'Unsupported event: expected an API Gateway HTTP API request or an EventBridge scheduled event',
+    'Unsupported event: expected an API Gateway HTTP API request, an EventBridge scheduled event or a self-test',
   );
 });

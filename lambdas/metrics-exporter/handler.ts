@@ -1,7 +1,8 @@
-import { redisSettings } from '../shared/connection-settings';
+import { redisConnectionSettings } from '../shared/connection-settings';
 import { isHttpApiEvent } from '../shared/http';
 import { logger } from '../shared/observability';
 import { getSecretString } from '../shared/secrets';
+import { isSelfTestEvent } from '../shared/self-test/self-test-event';
 import { withObservability } from '../shared/with-observability';
 import { answerScrape, type ScrapeDependencies } from './scrape';
 import { type ExporterSettings, exporterSettings } from './settings';
@@ -13,7 +14,7 @@ let environment: { settings: ExporterSettings; store: SnapshotStore; scrape: Scr
 function exporterEnvironment() {
   if (environment) return environment;
   const settings = exporterSettings();
-  const store = new SnapshotStore(() => redisSettings(), settings.redisTimeoutMs);
+  const store = new SnapshotStore(() => redisConnectionSettings(), settings.redisTimeoutMs);
   const { token } = settings;
   const scrape: ScrapeDependencies = {
     expectedToken: async () => {
@@ -36,6 +37,7 @@ export function closeExporter(): void {
 
 /** GET /metrics: the evaluator's Redis snapshot in Prometheus text format, behind a bearer token. */
 export const handler = withObservability(async (event: unknown) => {
+  if (isSelfTestEvent(event)) return (await import('./self-test')).selfTest();
   if (!isHttpApiEvent(event)) throw new Error('Unsupported event: expected an API Gateway HTTP API request');
   return answerScrape(event.headers?.authorization, exporterEnvironment().scrape);
 });

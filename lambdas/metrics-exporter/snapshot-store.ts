@@ -13,12 +13,14 @@ export class SnapshotStoreTimeoutError extends Error {
  * The client never queues, retries or reconnects by itself.
  */
 export class SnapshotStore {
-  readonly #settings: () => RedisSettings;
+  readonly #settings: () => RedisSettings | Promise<RedisSettings>;
   readonly #timeoutMs: number;
   #client: Promise<Redis> | undefined;
   #current: Redis | undefined;
+  /** Bumped by `close()`: a connect still reading its settings then opens no connection. */
+  #generation = 0;
 
-  constructor(settings: () => RedisSettings, timeoutMs: number) {
+  constructor(settings: () => RedisSettings | Promise<RedisSettings>, timeoutMs: number) {
     this.#settings = settings;
     this.#timeoutMs = timeoutMs;
   }
@@ -45,6 +47,7 @@ export class SnapshotStore {
   /** Closes the connection; the next read opens a new one. */
   close(): void {
     const client = this.#current;
+    this.#generation += 1;
     this.#client = undefined;
     this.#current = undefined;
     client?.disconnect(false);
@@ -57,7 +60,10 @@ export class SnapshotStore {
   }
 
   async #connect(): Promise<Redis> {
-    const settings = this.#settings();
+    const generation = this.#generation;
+    const settings = await this.#settings();
+    if (generation !== this.#generation)
+      throw new Error('The read gave up while the Redis settings were read');
     const client = failFastRedisClient(settings, this.#timeoutMs, 'signupflow-metrics-exporter');
     this.#current = client;
     let lastError: Error | undefined;

@@ -1,3 +1,4 @@
+import { checkServerIdentity } from 'node:tls';
 import type { PoolConfig } from 'pg';
 import { getJsonSecret } from './secrets';
 
@@ -52,9 +53,25 @@ function postgresConnection(env: Env): { config: PoolConfig; password?: SecretPa
       database: required(env, 'DATABASE_NAME'),
       user: required(env, 'DATABASE_USER'),
       // RDS certificates verify against Amazon's CA bundle, which NODE_EXTRA_CA_CERTS points at.
-      ssl: env.DATABASE_SSL === 'disable' ? false : { rejectUnauthorized: true },
+      ssl: env.DATABASE_SSL === 'disable' ? false : verifiedTls(env.DATABASE_TLS_SERVER_NAME),
     },
     password,
+  };
+}
+
+/**
+ * TLS that verifies the server's certificate, against `serverName` when the host is an alias (a CNAME to the
+ * RDS endpoint, whose certificate names the endpoint). pg sets `servername` to the host it connects to, so
+ * the name is checked by `checkServerIdentity`, which Node calls with the certificate either way.
+ */
+export function verifiedTls(serverName: string | undefined): {
+  rejectUnauthorized: true;
+  checkServerIdentity?: typeof checkServerIdentity;
+} {
+  if (!serverName) return { rejectUnauthorized: true };
+  return {
+    rejectUnauthorized: true,
+    checkServerIdentity: (_host, certificate) => checkServerIdentity(serverName, certificate),
   };
 }
 
@@ -74,9 +91,16 @@ export interface RedisSettings {
   password?: string;
   db?: number;
   tls: boolean;
+  /** The name on the server's certificate, when `host` is an alias of the ElastiCache endpoint. */
+  tlsServerName?: string;
+  /** In AWS: the secret with `password` (and `username`) that `redisConnectionSettings` reads. */
+  authSecretArn?: string;
 }
 
-/** Redis settings: `REDIS_URL` for local runs; `REDIS_HOST`, `REDIS_PORT` and `REDIS_TLS` in AWS. */
+/**
+ * Redis settings: `REDIS_URL` for local runs; `REDIS_HOST`, `REDIS_PORT`, `REDIS_TLS`, `REDIS_TLS_SERVER_NAME`
+ * and `REDIS_AUTH_SECRET_ARN` in AWS. The credentials are not read here: `redisConnectionSettings` does.
+ */
 export function redisSettings(env: Env = process.env): RedisSettings {
   if (env.REDIS_URL) {
     const url = new URL(env.REDIS_URL);
@@ -94,7 +118,24 @@ export function redisSettings(env: Env = process.env): RedisSettings {
     host: required(env, 'REDIS_HOST'),
     port: Number(env.REDIS_PORT ?? 6379),
     tls: env.REDIS_TLS === 'true',
+    ...(env.REDIS_TLS_SERVER_NAME && { tlsServerName: env.REDIS_TLS_SERVER_NAME }),
+    ...(env.REDIS_AUTH_SECRET_ARN && { authSecretArn: env.REDIS_AUTH_SECRET_ARN }),
   };
+}
+
+/**
+ * The settings a client connects with: `redisSettings`, and where AWS names an AUTH secret, its `password` and
+ * optional `username` (an ElastiCache RBAC or Redis ACL user), read from Secrets Manager (cached).
+ */
+export async function redisConnectionSettings(env: Env = process.env): Promise<RedisSettings> {
+  const settings = redisSettings(env);
+  if (!settings.authSecretArn) return settings;
+  const { username, password } = await getJsonSecret<{ username?: unknown; password?: unknown }>(
+    settings.authSecretArn,
+  );
+  if (typeof password !== 'string' || password === '')
+    throw new Error('The Redis AUTH secret has no "password" key');
+  return { ...settings, password, ...(typeof username === 'string' && username !== '' && { username }) };
 }
 
 function required(env: Env, name: string): string {

@@ -17,7 +17,8 @@ export function failFastRedisClient(
     username: settings.username,
     password: settings.password,
     db: settings.db,
-    ...(settings.tls && { tls: { servername: settings.host } }),
+    // Node checks the certificate against `servername`: the ElastiCache endpoint's name when the host is an alias.
+    ...(settings.tls && { tls: { servername: settings.tlsServerName ?? settings.host } }),
     lazyConnect: true,
     enableOfflineQueue: false,
     enableReadyCheck: false,

@@ -50,3 +50,13 @@ export async function getJsonSecret<T extends Record<string, unknown>>(
   }
   return value as T;
 }
+
+/**
+ * Reads a secret's string from Secrets Manager now, past the cache (which it refreshes): for a check of the
+ * network path and the grant, never for the value a function runs with.
+ */
+export async function readSecretNow(secretArn: string): Promise<string> {
+  const value = await (await secretsProvider()).get(secretArn, { forceFetch: true });
+  if (typeof value !== 'string') throw new Error(`Secret ${secretArn} holds no string`);
+  return value;
+}

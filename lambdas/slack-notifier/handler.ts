@@ -1,4 +1,6 @@
 import type { Context } from 'aws-lambda';
+import type { SelfTestReport } from '../shared/self-test/report';
+import { isSelfTestEvent } from '../shared/self-test/self-test-event';
 import { withObservability } from '../shared/with-observability';
 import type { NotifierResult } from './sns-to-slack';
 
@@ -8,7 +10,8 @@ import type { NotifierResult } from './sns-to-slack';
  * but a cold start stays small.
  */
 export const handler = withObservability(
-  async (event: unknown, context: Context): Promise<NotifierResult> => {
+  async (event: unknown, context: Context): Promise<NotifierResult | SelfTestReport> => {
+    if (isSelfTestEvent(event)) return (await import('./self-test')).selfTest();
     const { handleSnsEvent } = await import('./sns-to-slack');
     return handleSnsEvent(event, context);
   },

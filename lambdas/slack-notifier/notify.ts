@@ -6,6 +6,7 @@ import { type Footer, formatAlarm } from './format-alarm';
 import { formatAlert } from './format-alert';
 import { formatEvent } from './format-event';
 import { type FallbackInput, formatFallback } from './format-fallback';
+import { formatSelfTest } from './format-self-test';
 import { type Notification, recognise } from './recognise';
 import { fitToSlackLimits, type SlackMessage } from './slack-message';
 
@@ -58,7 +59,14 @@ export interface NotifierPorts {
 }
 
 export type NoticeOutcome =
-  | { outcome: 'delivered'; kind: Notification['kind']; channel: string; attempts: number }
+  | {
+      outcome: 'delivered';
+      kind: Notification['kind'];
+      channel: string;
+      attempts: number;
+      /** SNS's id of the message, which `npm run verify` looks for in the log. */
+      messageId: string;
+    }
   | { outcome: 'skipped'; kind: 'alert'; why: string }
   | { outcome: 'dead_lettered'; kind?: Notification['kind']; letter: DeadLetter };
 
@@ -89,7 +97,13 @@ export async function notify(notice: SnsNotice, ports: NotifierPorts): Promise<N
   }
   const result = await ports.deliver(webhook, payload, ports.onRetry);
   if (result.delivered) {
-    return { outcome: 'delivered', kind: notification.kind, channel: webhook.key, attempts: result.attempts };
+    return {
+      outcome: 'delivered',
+      kind: notification.kind,
+      channel: webhook.key,
+      attempts: result.attempts,
+      messageId: notice.messageId,
+    };
   }
   return deadLettered(ports, notification.kind, {
     reason: result.reason,
@@ -144,6 +158,8 @@ function destination(
       };
     case 'alarm':
       return { channel: defaultChannel, severity: 'critical' };
+    case 'self-test':
+      return { channel: defaultChannel, severity: 'info' };
     default:
       return { channel: defaultChannel, severity: 'warning' };
   }
@@ -200,6 +216,8 @@ export function slackMessage(
       return { message: fitToSlackLimits(formatAlarm(boundAndScrub(notification.alarm), footer)) };
     case 'event':
       return { message: fitToSlackLimits(formatEvent(boundAndScrub(notification.event), footer)) };
+    case 'self-test':
+      return { message: fitToSlackLimits(formatSelfTest(notification.test)) };
     default: {
       const { json, problem } = notification;
       if (json === undefined) return { message: asReceived(notice, footer) };

@@ -1,4 +1,5 @@
 import { ALERT_MESSAGE_TYPE, type AlertMessage, alertMessageSchema } from '../shared/alert-message';
+import { SELF_TEST_ALERT_TYPE, type SelfTestAlert, selfTestAlertSchema } from '../shared/self-test-alert';
 import { type CloudWatchAlarm, cloudWatchAlarmSchema } from './cloudwatch-alarm';
 import {
   type EventBridgeEvent,
@@ -10,6 +11,7 @@ export type Notification =
   | { kind: 'alert'; alert: AlertMessage }
   | { kind: 'alarm'; alarm: CloudWatchAlarm }
   | { kind: 'event'; event: EventBridgeEvent }
+  | { kind: 'self-test'; test: SelfTestAlert }
   | {
       kind: 'fallback';
       /** The parsed message when it was JSON (an object); shown pretty-printed. */
@@ -37,6 +39,12 @@ export function recognise(message: string): Notification {
     return alert.success
       ? { kind: 'alert', alert: alert.data }
       : { kind: 'fallback', json: parsed, problem: `invalid alert message: ${issues(alert.error)}` };
+  }
+  if (record.type === SELF_TEST_ALERT_TYPE) {
+    const test = selfTestAlertSchema.safeParse(parsed);
+    return test.success
+      ? { kind: 'self-test', test: test.data }
+      : { kind: 'fallback', json: parsed, problem: `invalid self-test message: ${issues(test.error)}` };
   }
   if ('AlarmName' in record && 'NewStateValue' in record) {
     const alarm = cloudWatchAlarmSchema.safeParse(parsed);

@@ -134,6 +134,7 @@ function report(outcome: NoticeOutcome): void {
         kind: outcome.kind,
         channel: outcome.channel,
         attempts: outcome.attempts,
+        messageId: outcome.messageId,
       });
       aggregatedMetrics.count('slack_notifications_total', { outcome: 'delivered', kind: outcome.kind });
       return;

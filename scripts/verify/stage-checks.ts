@@ -107,7 +107,15 @@ export function stageChecks(options: StageOptions): Check[] {
 function stageRulesTable(options: StageOptions, deployed: DeployedStack): Check {
   const { config, clients, redactor } = options;
   const { database } = config;
-  const passwordSecretArn = database.passwordSecretArn ?? deployed.outputs.DatabasePasswordSecretArn;
+  const passwordSecretArn =
+    (database.source === 'existing' && database.passwordSecretArn) ||
+    deployed.outputs.DatabasePasswordSecretArn;
+  // The sandbox's database is the stack's own: its endpoint is an output.
+  const host =
+    database.source === 'existing'
+      ? database.host
+      : (deployed.outputs.DatabaseHost ?? '(no DatabaseHost output)');
+  const port = database.source === 'existing' ? database.port : Number(deployed.outputs.DatabasePort ?? 5432);
   redactor.addPasswordOf(options.databaseUrl);
   const connection = async (): Promise<pg.ClientConfig> => {
     if (options.databaseUrl) return { connectionString: options.databaseUrl };
@@ -123,8 +131,8 @@ function stageRulesTable(options: StageOptions, deployed: DeployedStack): Check 
       throw new VerifyError('the database secret holds no JSON with a "password" key');
     redactor.add(password);
     return {
-      host: database.host,
-      port: database.port,
+      host,
+      port,
       database: database.name,
       user: database.user,
       password,
@@ -133,9 +141,7 @@ function stageRulesTable(options: StageOptions, deployed: DeployedStack): Check 
   };
   return rulesTableCheck({
     connection,
-    target: options.databaseUrl
-      ? postgresTarget(options.databaseUrl)
-      : `${database.host}:${database.port}/${database.name}`,
+    target: options.databaseUrl ? postgresTarget(options.databaseUrl) : `${host}:${port}/${database.name}`,
     unreachableFix: options.databaseUrl
       ? 'check VERIFY_DATABASE_URL and the tunnel it goes through'
       : `the database is reachable only from the stage's network: open a tunnel to it and set VERIFY_DATABASE_URL (postgres://${database.user}@127.0.0.1:PORT/${database.name}) and PGPASSWORD (the password of the stage's database secret)`,

@@ -55,7 +55,7 @@ describe('AlertEvaluator', () => {
           NOTIFIER_DEAD_LETTER_QUEUE_NAME: Match.anyValue(),
           DATABASE_PASSWORD_SECRET_ARN: Match.anyValue(),
           POWERTOOLS_METRICS_NAMESPACE: 'SignUpFlow/dev',
-          REDIS_HOST: 'redis.signupflow.internal',
+          REDIS_HOST: 'master.signupflow-dev.x1yz2a.euw1.cache.amazonaws.com',
           REDIS_TLS: 'true',
         }),
       },
@@ -76,6 +76,13 @@ describe('AlertEvaluator', () => {
       [
         'cloudwatch:GetMetricData',
         'cloudwatch:ListMetrics',
+        // Lambda's network interfaces in the VPC
+        'ec2:AssignPrivateIpAddresses',
+        'ec2:CreateNetworkInterface',
+        'ec2:DeleteNetworkInterface',
+        'ec2:DescribeNetworkInterfaces',
+        'ec2:DescribeSubnets',
+        'ec2:UnassignPrivateIpAddresses',
         'kms:Decrypt',
         'kms:GenerateDataKey*',
         'logs:CreateLogStream',

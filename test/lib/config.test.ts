@@ -138,7 +138,7 @@ describe('stage configuration', () => {
     const input = { ...production, database: { ...production.database, passwordSecretArn: arn } };
 
     // Assess
-    expect(parseStageConfig(input, 'stages.production').database.passwordSecretArn).toBe(arn);
+    expect(parseStageConfig(input, 'stages.production').database).toMatchObject({ passwordSecretArn: arn });
   });
 
   it('rejects a partial webhook secret ARN too', () => {
@@ -156,12 +156,13 @@ describe('stage configuration', () => {
     );
   });
 
-  it('requires one availability zone per subnet when a VPC is configured', () => {
+  it('requires one availability zone per subnet', () => {
     // Prepare
+    const dev = STAGES.dev as Record<string, Record<string, unknown>>;
     const input = {
-      ...(STAGES.dev as object),
-      vpc: {
-        vpcId: 'vpc-0abc',
+      ...dev,
+      network: {
+        ...dev.network,
         availabilityZones: ['eu-west-1a'],
         privateSubnetIds: ['subnet-01', 'subnet-02'],
       },
@@ -169,7 +170,7 @@ describe('stage configuration', () => {
 
     // Assess
     expect(() => parseStageConfig(input, 'stages.dev')).toThrow(
-      /stages\.dev\.vpc: availabilityZones and privateSubnetIds/,
+      /stages\.dev\.network: availabilityZones and privateSubnetIds/,
     );
   });
 });
@@ -207,5 +208,78 @@ describe('alarm and concurrency settings', () => {
     // Assess
     expect(config.reservedConcurrency).toBeUndefined();
     expect(() => parseStageConfig(stopped, 'stages.dev')).toThrow(/stages\.dev\.reservedConcurrency\.health/);
+  });
+});
+
+describe('network and data store settings', () => {
+  it('fails the synth naming the network when a stage has none, with what to give', () => {
+    // Prepare
+    const { network: _omitted, ...input } = STAGES.production as Record<string, unknown>;
+
+    // Assess
+    expect(() => parseStageConfig(input, 'stages.production')).toThrow(
+      /stages\.production\.network: required: the VPC and private subnets of the functions that reach Postgres and Redis/,
+    );
+  });
+
+  it('names the missing field of an existing network', () => {
+    // Prepare
+    const production = STAGES.production as Record<string, Record<string, unknown>>;
+    const { egress: _omitted, ...network } = production.network as Record<string, unknown>;
+
+    // Assess
+    expect(() => parseStageConfig({ ...production, network }, 'stages.production')).toThrow(
+      /stages\.production\.network\.egress: .*"nat"\|"endpoints"/,
+    );
+  });
+
+  it('requires the admin secret the deploy-time migration logs in with', () => {
+    // Prepare
+    const production = STAGES.production as Record<string, Record<string, unknown>>;
+    const { adminSecretArn: _omitted, ...database } = production.database as Record<string, unknown>;
+
+    // Assess
+    expect(() => parseStageConfig({ ...production, database }, 'stages.production')).toThrow(
+      /stages\.production\.database\.adminSecretArn/,
+    );
+  });
+
+  it('refuses a sandbox database in an existing network: the sandbox data stores live in their own', () => {
+    // Prepare
+    const production = STAGES.production as Record<string, unknown>;
+    const input = {
+      ...production,
+      database: { source: 'sandbox', name: 'signupflow', user: 'signupflow_monitor' },
+    };
+
+    // Assess
+    expect(() => parseStageConfig(input, 'stages.production')).toThrow(
+      /stages\.production\.network\.source: network, database and redis must all be 'sandbox'/,
+    );
+  });
+
+  it('takes existing endpoints only with egress through endpoints', () => {
+    // Prepare
+    const production = STAGES.production as Record<string, Record<string, unknown>>;
+    const input = {
+      ...production,
+      network: { ...production.network, existingEndpoints: ['secretsmanager'] },
+    };
+
+    // Assess
+    expect(() => parseStageConfig(input, 'stages.production')).toThrow(
+      /stages\.production\.network\.existingEndpoints: existingEndpoints is only for egress 'endpoints'/,
+    );
+  });
+
+  it('refuses a role name the migration would have to quote', () => {
+    // Prepare
+    const production = STAGES.production as Record<string, Record<string, unknown>>;
+    const input = { ...production, database: { ...production.database, user: 'monitor"; DROP ROLE x; --' } };
+
+    // Assess
+    expect(() => parseStageConfig(input, 'stages.production')).toThrow(
+      /stages\.production\.database\.user: must be a lower-case Postgres role name/,
+    );
   });
 });

@@ -1,10 +1,9 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadStageConfig } from '../../lib/config';
-import { DatabaseAccess } from '../../lib/database-access';
-import { MonitoringKey } from '../../lib/monitoring-key';
+import { stackParts } from '../support/stack-parts';
 
 describe('database access to a secret the stage names', () => {
   // Prepare: an RDS-managed secret (complete ARN) on the database team's customer-managed key.
@@ -22,15 +21,16 @@ describe('database access to a secret the stage names', () => {
   const stack = new Stack(new App(), 'DatabaseAccess', {
     env: { account: '123456789012', region: 'eu-west-1' },
   });
-  const key = new MonitoringKey(stack, 'MonitoringKey', { config }).key;
+  const { database } = stackParts(stack, config);
   const role = new iam.Role(stack, 'Reader', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
 
   // Act
-  new DatabaseAccess(stack, 'Database', { config, key }).grantRead(role);
+  database.grantRead(role);
   const template = Template.fromStack(stack);
 
   it('creates no secret and grants exactly the complete ARN', () => {
     template.resourceCountIs('AWS::SecretsManager::Secret', 0);
+    expect(production.database.source).toBe('existing');
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: Match.arrayWith([

@@ -7,20 +7,18 @@ import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadStageConfig, type StageConfig } from '../../lib/config';
-import { DatabaseAccess } from '../../lib/database-access';
 import { HealthCheck } from '../../lib/health-check';
-import { MonitoringKey } from '../../lib/monitoring-key';
-import { createVpcPlacement } from '../../lib/vpc-placement';
+import { stackParts } from '../support/stack-parts';
 
 const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:signupflow/db-monitor-AbC123';
 
 /**
- * A stack with the key, the database access, the VPC placement, an HTTP API and the health check on it, built
- * the way `SignUpFlowMonitoringStack` builds them. `publicRoute` acknowledges APIG4 as `SignUpFlowApi` does.
+ * A stack with the key, the network, the data stores, an HTTP API and the health check on it, built the way
+ * `SignUpFlowMonitoringStack` builds them. `publicRoute` acknowledges APIG4 as `SignUpFlowApi` does.
  */
 function healthStack(app: App, id: string, config: StageConfig): { stack: Stack; health: HealthCheck } {
   const stack = new Stack(app, id, { env: { account: '123456789012', region: 'eu-west-1' } });
-  const key = new MonitoringKey(stack, 'MonitoringKey', { config }).key;
+  const { key, network, database, redis } = stackParts(stack, config);
   const httpApi = new apigw.HttpApi(stack, 'HttpApi', { createDefaultStage: false });
   const health = new HealthCheck(stack, 'Health', {
     config,
@@ -29,8 +27,9 @@ function healthStack(app: App, id: string, config: StageConfig): { stack: Stack;
     publicRoute: (route, reason) => {
       if (route) Validations.of(route).acknowledge({ id: 'AwsSolutions-APIG4', reason });
     },
-    database: new DatabaseAccess(stack, 'Database', { config, key }),
-    vpcPlacement: createVpcPlacement(stack, config),
+    database,
+    redis,
+    vpcPlacement: network.placementFor({ postgres: true, redis: true }),
   });
   return { stack, health };
 }
@@ -38,7 +37,7 @@ function healthStack(app: App, id: string, config: StageConfig): { stack: Stack;
 describe('HealthCheck', () => {
   let outdir: string;
   let plain: Template;
-  let inVpc: Template;
+  let withSecret: Template;
   let plainHealth: HealthCheck;
 
   beforeAll(() => {
@@ -47,22 +46,19 @@ describe('HealthCheck', () => {
     const app = new App({ outdir, context: { ...context, 'aws:cdk:bundling-stacks': [] } });
     const dev = loadStageConfig('dev');
     const production = loadStageConfig('production');
-    const withVpc: StageConfig = {
+    if (production.database.source !== 'existing')
+      throw new Error('production monitors an existing database');
+    const secretNamed: StageConfig = {
       ...production,
       database: { ...production.database, passwordSecretArn: SECRET_ARN },
-      vpc: {
-        vpcId: 'vpc-0abc1234',
-        availabilityZones: ['eu-west-1a', 'eu-west-1b'],
-        privateSubnetIds: ['subnet-0aaa1111', 'subnet-0bbb2222'],
-      },
     };
     const first = healthStack(app, 'HealthDev', dev);
-    const second = healthStack(app, 'HealthVpc', withVpc);
+    const second = healthStack(app, 'HealthSecret', secretNamed);
     plainHealth = first.health;
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
     app.synth(); // throws on any unacknowledged cdk-nag finding
     plain = Template.fromStack(first.stack);
-    inVpc = Template.fromStack(second.stack);
+    withSecret = Template.fromStack(second.stack);
   });
 
   afterAll(() => rmSync(outdir, { recursive: true, force: true }));
@@ -88,12 +84,12 @@ describe('HealthCheck', () => {
           HEALTH_DATABASE_TIMEOUT_MS: '2000',
           HEALTH_REDIS_TIMEOUT_MS: '1000',
           HEALTH_CACHE_SECONDS: '5',
-          DATABASE_HOST: 'postgres.signupflow.internal',
+          DATABASE_HOST: 'signupflow-dev.cluster-c9akciq32.eu-west-1.rds.amazonaws.com',
           DATABASE_PORT: '5432',
           DATABASE_NAME: 'signupflow',
           DATABASE_USER: 'signupflow_monitor',
           DATABASE_PASSWORD_SECRET_ARN: { Ref: Match.stringLikeRegexp('DatabasePasswordSecret') },
-          REDIS_HOST: 'redis.signupflow.internal',
+          REDIS_HOST: 'master.signupflow-dev.x1yz2a.euw1.cache.amazonaws.com',
           REDIS_PORT: '6379',
           REDIS_TLS: 'true',
           NODE_EXTRA_CA_CERTS: '/var/runtime/ca-cert.pem',
@@ -118,8 +114,7 @@ describe('HealthCheck', () => {
   });
 
   it('uses the configured secret instead of creating one', () => {
-    inVpc.resourceCountIs('AWS::SecretsManager::Secret', 0);
-    inVpc.hasResourceProperties('AWS::IAM::Policy', {
+    withSecret.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
           Match.objectLike({
@@ -188,31 +183,17 @@ describe('HealthCheck', () => {
     expect(plainHealth.alarms.length).toBeGreaterThan(2);
   });
 
-  it('runs outside a VPC when none is configured', () => {
-    plain.resourceCountIs('AWS::EC2::SecurityGroup', 0);
+  it('runs in the private subnets with the groups that reach Postgres, Redis and HTTPS, and no other', () => {
     plain.hasResourceProperties('AWS::Lambda::Function', {
       Description: Match.stringLikeRegexp('health checks'),
-      VpcConfig: Match.absent(),
-    });
-  });
-
-  it('runs in the configured subnets with a security group that allows egress only to Postgres, Redis and HTTPS', () => {
-    inVpc.hasResourceProperties('AWS::Lambda::Function', {
-      Description: Match.stringLikeRegexp('health checks'),
       VpcConfig: {
-        SubnetIds: ['subnet-0aaa1111', 'subnet-0bbb2222'],
-        SecurityGroupIds: [{ 'Fn::GetAtt': [Match.stringLikeRegexp('FunctionsSecurityGroup'), 'GroupId'] }],
+        SubnetIds: ['subnet-0d1a2b3c4d5e6f708', 'subnet-0d2b3c4d5e6f70819'],
+        SecurityGroupIds: Match.arrayEquals([
+          { 'Fn::GetAtt': [Match.stringLikeRegexp('HttpsClients'), 'GroupId'] },
+          { 'Fn::GetAtt': [Match.stringLikeRegexp('PostgresClients'), 'GroupId'] },
+          { 'Fn::GetAtt': [Match.stringLikeRegexp('RedisClients'), 'GroupId'] },
+        ]),
       },
     });
-    inVpc.hasResourceProperties('AWS::EC2::SecurityGroup', {
-      VpcId: 'vpc-0abc1234',
-      SecurityGroupEgress: Match.arrayEquals([
-        Match.objectLike({ IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, CidrIp: '0.0.0.0/0' }),
-        Match.objectLike({ IpProtocol: 'tcp', FromPort: 6379, ToPort: 6379, CidrIp: '0.0.0.0/0' }),
-        Match.objectLike({ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: '0.0.0.0/0' }),
-      ]),
-    });
-    const ingress = inVpc.findResources('AWS::EC2::SecurityGroupIngress');
-    expect(Object.keys(ingress)).toEqual([]);
   });
 });

@@ -8,13 +8,12 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadStageConfig, type StageConfig } from '../../lib/config';
 import { MetricsExporter } from '../../lib/metrics-exporter';
-import { MonitoringKey } from '../../lib/monitoring-key';
-import { createVpcPlacement } from '../../lib/vpc-placement';
+import { stackParts } from '../support/stack-parts';
 
 /** A stack with the key, an HTTP API and the exporter, built as `SignUpFlowMonitoringStack` builds them. */
 function exporterStack(app: App, id: string, config: StageConfig): Stack {
   const stack = new Stack(app, id, { env: { account: '123456789012', region: 'eu-west-1' } });
-  const key = new MonitoringKey(stack, 'MonitoringKey', { config }).key;
+  const { key, network, redis } = stackParts(stack, config);
   new MetricsExporter(stack, 'MetricsExporter', {
     config,
     key,
@@ -22,7 +21,8 @@ function exporterStack(app: App, id: string, config: StageConfig): Stack {
     publicRoute: (route, reason) => {
       if (route) Validations.of(route).acknowledge({ id: 'AwsSolutions-APIG4', reason });
     },
-    vpcPlacement: createVpcPlacement(stack, config),
+    redis,
+    vpcPlacement: network.placementFor({ redis: true }),
   });
   return stack;
 }
@@ -42,26 +42,15 @@ function exporterActions(template: Template): string[] {
 describe('MetricsExporter', () => {
   let outdir: string;
   let plain: Template;
-  let inVpc: Template;
 
   beforeAll(() => {
     outdir = mkdtempSync(path.join(os.tmpdir(), 'metrics-exporter-test-'));
     const context = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'cdk.json'), 'utf8')).context;
     const app = new App({ outdir, context: { ...context, 'aws:cdk:bundling-stacks': [] } });
-    const production = loadStageConfig('production');
     const dev = exporterStack(app, 'ExporterDev', loadStageConfig('dev'));
-    const vpc = exporterStack(app, 'ExporterVpc', {
-      ...production,
-      vpc: {
-        vpcId: 'vpc-0abc1234',
-        availabilityZones: ['eu-west-1a', 'eu-west-1b'],
-        privateSubnetIds: ['subnet-0aaa1111', 'subnet-0bbb2222'],
-      },
-    });
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
     app.synth(); // throws on any unacknowledged cdk-nag finding
     plain = Template.fromStack(dev);
-    inVpc = Template.fromStack(vpc);
   });
 
   afterAll(() => rmSync(outdir, { recursive: true, force: true }));
@@ -145,17 +134,16 @@ describe('MetricsExporter', () => {
     ]);
   });
 
-  it('runs in the configured subnets when the stage has a VPC, as the health function does', () => {
-    inVpc.hasResourceProperties('AWS::Lambda::Function', {
-      Description: Match.stringLikeRegexp('GET /metrics'),
-      VpcConfig: {
-        SubnetIds: ['subnet-0aaa1111', 'subnet-0bbb2222'],
-        SecurityGroupIds: [{ 'Fn::GetAtt': [Match.stringLikeRegexp('FunctionsSecurityGroup'), 'GroupId'] }],
-      },
-    });
+  it('runs in the private subnets with the groups that reach Redis and HTTPS only, never Postgres', () => {
     plain.hasResourceProperties('AWS::Lambda::Function', {
       Description: Match.stringLikeRegexp('GET /metrics'),
-      VpcConfig: Match.absent(),
+      VpcConfig: {
+        SubnetIds: ['subnet-0d1a2b3c4d5e6f708', 'subnet-0d2b3c4d5e6f70819'],
+        SecurityGroupIds: Match.arrayEquals([
+          { 'Fn::GetAtt': [Match.stringLikeRegexp('HttpsClients'), 'GroupId'] },
+          { 'Fn::GetAtt': [Match.stringLikeRegexp('RedisClients'), 'GroupId'] },
+        ]),
+      },
     });
   });
 });

@@ -6,10 +6,9 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACCESS_LOG_FORMAT } from '../../lib/access-log-format';
 import { loadStageConfig } from '../../lib/config';
-import { DatabaseAccess } from '../../lib/database-access';
-import { MonitoringKey } from '../../lib/monitoring-key';
 import { runbookUrl } from '../../lib/runbook';
 import { SignUpFlowApi } from '../../lib/signupflow-api';
+import { stackParts } from '../support/stack-parts';
 import { cdkJsonContext } from '../support/synth';
 
 type Resource = { Properties: Record<string, unknown> };
@@ -23,9 +22,13 @@ describe('SignUpFlowApi 5xx rate alarm', () => {
     outdir = mkdtempSync(path.join(os.tmpdir(), 'signupflow-api-test-'));
     const app = new App({ outdir, context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [] } });
     const stack = new Stack(app, 'Api', { env: { account: '123456789012', region: 'eu-west-1' } });
-    const key = new MonitoringKey(stack, 'MonitoringKey', { config }).key;
-    const database = new DatabaseAccess(stack, 'Database', { config, key });
-    new SignUpFlowApi(stack, 'Api', { config, key, database });
+    const { key, network, database } = stackParts(stack, config);
+    new SignUpFlowApi(stack, 'Api', {
+      config,
+      key,
+      database,
+      vpcPlacement: network.placementFor({ postgres: true }),
+    });
     template = Template.fromStack(stack);
   });
   afterAll(() => rmSync(outdir, { recursive: true, force: true }));

@@ -1,4 +1,4 @@
-import { redisSettings } from '../../shared/connection-settings';
+import { redisConnectionSettings } from '../../shared/connection-settings';
 import type { Database } from '../../shared/database';
 import { getSecretString } from '../../shared/secrets';
 import { type FluxSource, InfluxFluxSource } from '../flux-source';
@@ -24,7 +24,7 @@ export async function exportDependencies(
   if (!env.REDIS_HOST && !env.REDIS_URL) return undefined;
   return {
     store: new ExportStateStore(db),
-    snapshots: new RedisSnapshotWriter(() => redisSettings(env), EXPORT_TIMEOUT_MS),
+    snapshots: new RedisSnapshotWriter(() => redisConnectionSettings(env), EXPORT_TIMEOUT_MS),
     influx: env.INFLUXDB_URL
       ? new InfluxPointWriter({
           ...(await influxConnection(env.INFLUXDB_URL, env)),

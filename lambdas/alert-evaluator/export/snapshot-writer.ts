@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import type { RedisSettings } from '../../shared/connection-settings';
 import type { MetricsSnapshot } from '../../shared/metrics-snapshot';
 import { failFastRedisClient } from '../../shared/redis-client';
@@ -15,21 +16,25 @@ const SNAPSHOT_TTL_SECONDS = 3_600;
  * the run at most `timeoutMs` and never its rule evaluation.
  */
 export class RedisSnapshotWriter implements SnapshotWriter {
-  readonly #settings: () => RedisSettings;
+  readonly #settings: () => RedisSettings | Promise<RedisSettings>;
   readonly #timeoutMs: number;
 
-  constructor(settings: () => RedisSettings, timeoutMs: number) {
+  constructor(settings: () => RedisSettings | Promise<RedisSettings>, timeoutMs: number) {
     this.#settings = settings;
     this.#timeoutMs = timeoutMs;
   }
 
   async write(key: string, snapshot: MetricsSnapshot): Promise<void> {
-    const client = failFastRedisClient(this.#settings(), this.#timeoutMs, 'signupflow-alert-evaluator');
-    client.on('error', () => undefined); // the rejected command says why
+    let client: Redis | undefined;
     let timer: NodeJS.Timeout | undefined;
+    let ended = false;
     try {
       await Promise.race([
         (async () => {
+          const settings = await this.#settings();
+          if (ended) return; // the write gave up while the credentials were read: connect no more
+          client = failFastRedisClient(settings, this.#timeoutMs, 'signupflow-alert-evaluator');
+          client.on('error', () => undefined); // the rejected command says why
           await client.connect();
           await client.set(key, JSON.stringify(snapshot), 'EX', SNAPSHOT_TTL_SECONDS);
         })(),
@@ -41,8 +46,9 @@ export class RedisSnapshotWriter implements SnapshotWriter {
         }),
       ]);
     } finally {
+      ended = true;
       clearTimeout(timer);
-      client.disconnect(false);
+      client?.disconnect(false);
     }
   }
 }

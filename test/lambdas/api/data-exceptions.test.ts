@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpApiEvent, lambdaContext } from '../../support/lambda-events';
 import type { CapturedOutput } from '../../support/output';
 import { createTestDatabase, type TestDatabase } from '../../support/postgres';
-import { type ApiHandler, loadApiHandler } from './load-api-handler';
+import { type ApiHandler, answerOf, loadApiHandler } from './load-api-handler';
 
 /** What the database is made to reject; it must reach neither the response nor the logs. */
 const REJECTED_VALUE = 'not-a-date-9f3c';
@@ -44,9 +44,9 @@ describe('a value Postgres rejects (SQLSTATE class 22)', () => {
 
   it('answers a 400 with the SQLSTATE and without the rejected value, and logs no error', async () => {
     // Act
-    const response = await handler(
+    const response = await answerOf(
+      handler,
       httpApiEvent('GET /api/events', { query: { organization_id: 'org-broken' } }),
-      lambdaContext(),
     );
 
     // Assess

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpApiEvent, lambdaContext } from '../../support/lambda-events';
 import type { CapturedOutput } from '../../support/output';
 import { createTestDatabase, type TestDatabase } from '../../support/postgres';
-import { type ApiHandler, getEvents, loadApiHandler } from './load-api-handler';
+import { type ApiHandler, answerOf, getEvents, loadApiHandler } from './load-api-handler';
 
 interface EventsBody {
   events: { id: string; title: string; startsAt: string; organizationId: string }[];
@@ -122,7 +122,7 @@ describe('the API against a real Postgres', () => {
 
   it('raises the test error so that it reaches the error path, answering a JSON 500', async () => {
     // Act
-    const response = await handler(httpApiEvent('POST /api/trigger-test-error'), lambdaContext());
+    const response = await answerOf(handler, httpApiEvent('POST /api/trigger-test-error'));
 
     // Assess
     expect(response.statusCode).toBe(500);

@@ -1,4 +1,5 @@
 import { vi } from 'vitest';
+import type { HttpResponse } from '../../../lambdas/shared/http';
 import { httpApiEvent, lambdaContext } from '../../support/lambda-events';
 import { type CapturedOutput, captureOutput } from '../../support/output';
 
@@ -29,8 +30,16 @@ export async function loadApiHandler(
   };
 }
 
+/** The answer to an HTTP API request (the handler answers a self-test event with a report instead). */
+export async function answerOf(
+  handler: ApiHandler,
+  event: ReturnType<typeof httpApiEvent>,
+): Promise<HttpResponse> {
+  return (await handler(event, lambdaContext())) as HttpResponse;
+}
+
 /** `GET /api/events` with this query string, answered with its status and parsed body. */
 export async function getEvents(handler: ApiHandler, query: Record<string, string>) {
-  const response = await handler(httpApiEvent('GET /api/events', { query }), lambdaContext());
+  const response = await answerOf(handler, httpApiEvent('GET /api/events', { query }));
   return { statusCode: response.statusCode, body: JSON.parse(String(response.body)) };
 }
