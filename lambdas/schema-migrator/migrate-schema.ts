@@ -17,8 +17,13 @@ export interface SchemaMigrationSummary {
 
 /** A statement that waits this long for a lock held by the running application fails the deploy instead. */
 const LOCK_TIMEOUT = '60s';
-/** The migrations are copied beside the bundle (`ObservedFunction.bundledFolders`). */
-export const BUNDLED_MIGRATIONS = path.join(process.env.LAMBDA_TASK_ROOT ?? '.', 'migrations');
+/**
+ * Where the migrations are: copied beside the bundle in Lambda (`ObservedFunction.bundledFolders`), or
+ * `SCHEMA_MIGRATIONS_DIR` (a checkout's `migrations/`, for a run outside Lambda).
+ */
+export function migrationsDirectory(env: Env): string {
+  return env.SCHEMA_MIGRATIONS_DIR ?? path.join(env.LAMBDA_TASK_ROOT ?? '.', 'migrations');
+}
 
 /**
  * The deploy's schema step: logs in with the admin secret, applies the pending migrations, then makes the
@@ -26,7 +31,7 @@ export const BUNDLED_MIGRATIONS = path.join(process.env.LAMBDA_TASK_ROOT ?? '.',
  */
 export async function migrateSchema(
   env: Env,
-  directory = BUNDLED_MIGRATIONS,
+  directory = migrationsDirectory(env),
 ): Promise<SchemaMigrationSummary> {
   const role = required(env, 'DATABASE_USER');
   const [admin, monitoring] = await Promise.all([
