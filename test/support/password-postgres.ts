@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
-import { chown, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -23,7 +23,14 @@ export interface PasswordPostgres {
 
 const SUPERUSER_PASSWORD = 'superuser-only-in-this-test-cluster';
 
-export async function startPasswordPostgres(): Promise<PasswordPostgres> {
+export interface PasswordPostgresOptions {
+  /** Also serve TLS with this certificate and key (test/support/certificates.ts). */
+  tls?: { certFile: string; keyFile: string };
+}
+
+export async function startPasswordPostgres(
+  options: PasswordPostgresOptions = {},
+): Promise<PasswordPostgres> {
   const bin = postgresBinDirectory();
   const directory = await mkdtemp(path.join(tmpdir(), 'signupflow-scram-'));
   const asPostgres = process.getuid?.() === 0;
@@ -51,7 +58,9 @@ export async function startPasswordPostgres(): Promise<PasswordPostgres> {
     passwordFile,
     '--no-sync',
   ]);
-  const serverOptions = `-p ${port} -k ${directory} -c listen_addresses=127.0.0.1 -c fsync=off`;
+  const tls = options.tls ? await serverTlsFiles(directory, options.tls, asPostgres) : undefined;
+  const tlsOptions = tls ? ` -c ssl=on -c ssl_cert_file=${tls.certFile} -c ssl_key_file=${tls.keyFile}` : '';
+  const serverOptions = `-p ${port} -k ${directory} -c listen_addresses=127.0.0.1 -c fsync=off${tlsOptions}`;
   // The log file matters: without it the server inherits pg_ctl's output pipes and execFile never returns.
   const log = path.join(directory, 'server.log');
   await command('pg_ctl', [
@@ -90,6 +99,25 @@ export async function startPasswordPostgres(): Promise<PasswordPostgres> {
       await rm(directory, { recursive: true, force: true });
     },
   };
+}
+
+/** The server's own copies of the certificate and key: Postgres refuses a key others may read. */
+async function serverTlsFiles(
+  directory: string,
+  tls: { certFile: string; keyFile: string },
+  asPostgres: boolean,
+): Promise<{ certFile: string; keyFile: string }> {
+  const certFile = path.join(directory, 'server.crt');
+  const keyFile = path.join(directory, 'server.key');
+  await copyFile(tls.certFile, certFile);
+  await copyFile(tls.keyFile, keyFile);
+  await chmod(keyFile, 0o600);
+  if (asPostgres) {
+    const { uid, gid } = await postgresUser();
+    await chown(certFile, uid, gid);
+    await chown(keyFile, uid, gid);
+  }
+  return { certFile, keyFile };
 }
 
 /** The newest `/usr/lib/postgresql/<version>/bin` (Debian's layout), or `POSTGRES_BIN` when set. */

@@ -2,6 +2,13 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { closedPort } from './hung-server';
 
+export interface PrivateRedisOptions {
+  /** Serve TLS only, with this certificate (test/support/certificates.ts). */
+  tls?: { certFile: string; keyFile: string };
+  /** ACL users that must AUTH; with any, the default user is off (as ElastiCache RBAC has it). */
+  users?: { name: string; password: string }[];
+}
+
 export interface PrivateRedis {
   port: number;
   url: string;
@@ -15,14 +22,38 @@ export interface PrivateRedis {
  * A `redis-server` of this test's own on a free port of 127.0.0.1, never the machine's Redis on 6379: a test may
  * stop it to see how a stopped Redis is reported.
  */
-export async function startPrivateRedis(): Promise<PrivateRedis> {
+export async function startPrivateRedis(options: PrivateRedisOptions = {}): Promise<PrivateRedis> {
   const port = await closedPort();
+  const listen = options.tls
+    ? [
+        '--port',
+        '0',
+        '--tls-port',
+        String(port),
+        '--tls-cert-file',
+        options.tls.certFile,
+        '--tls-key-file',
+        options.tls.keyFile,
+        '--tls-auth-clients',
+        'no',
+      ]
+    : ['--port', String(port)];
+  // An ACL user per entry (`--user NAME on >PASSWORD ~* +@all`); the default user is then switched off.
+  const users = (options.users ?? []).flatMap(({ name, password }) => [
+    '--user',
+    name,
+    'on',
+    `>${password}`,
+    '~*',
+    '+@all',
+  ]);
+  const acl = users.length > 0 ? [...users, '--user', 'default', 'off'] : [];
   let child: ChildProcess | undefined;
   const start = async () => {
     if (child) return;
     const started = spawn(
       'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      [...listen, '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...acl],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
     child = started;
