@@ -135,6 +135,10 @@ export class SignUpFlowMonitoringStack extends Stack {
       value: this.alerting.deadLetterQueue.queueUrl,
       description: 'Alerts that could not be delivered to Slack (docs/MONITORING_RUNBOOK.md)',
     });
+    new CfnOutput(this, 'SlackNotifierLogGroupName', {
+      value: this.alerting.notifier.functionLogGroup.logGroupName,
+      description: "The Slack notifier's log, where npm run verify finds the test alert delivered",
+    });
     new CfnOutput(this, 'SlackNotifierFunctionName', {
       value: this.alerting.notifier.functionName,
       description: 'The Slack notifier, invoked directly to redrive dead letters',

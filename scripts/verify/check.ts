@@ -9,8 +9,15 @@ export interface CheckResult {
   fix?: string;
 }
 
+/** A line of a check that reports several (a function's self-test: one line per dependency). */
+export interface CheckLine extends CheckResult {
+  name: string;
+}
+
 export interface Check {
   name: string;
+  /** Its own time, when it needs more than the others (`--timeout`): waiting for a message to arrive. */
+  timeoutMs?: number;
   /** What to do when the check throws or does not answer in time; a result may carry a sharper fix. */
   fix: string;
   /**
@@ -18,8 +25,11 @@ export interface Check {
    * (under its own deadline).
    */
   after?: () => Promise<unknown>;
-  /** `signal` aborts when the check's time is up: pass it on to fetch and the AWS SDK. */
-  run(signal: AbortSignal): Promise<CheckResult>;
+  /**
+   * `signal` aborts when the check's time is up: pass it on to fetch and the AWS SDK. Lines instead of one
+   * result print one line each, under their own names.
+   */
+  run(signal: AbortSignal): Promise<CheckResult | CheckLine[]>;
 }
 
 export const ok = (detail: string): CheckResult => ({ status: 'ok', detail });

@@ -1,4 +1,4 @@
-import type { Check, CheckResult } from './check';
+import type { Check, CheckLine, CheckResult } from './check';
 import { describeError, VerifyError } from './describe-error';
 
 export interface CheckOutcome extends CheckResult {
@@ -15,11 +15,11 @@ export class CheckTimeoutError extends VerifyError {
  * settled: a check that has not settled when its time is up is reported as failed, and its signal is aborted so that its requests and sockets are given up. Never
  * rejects; the outcomes come back in the checks' order.
  */
-export function runChecks(checks: readonly Check[], timeoutMs: number): Promise<CheckOutcome[]> {
-  return Promise.all(checks.map((check) => runCheck(check, timeoutMs)));
+export async function runChecks(checks: readonly Check[], timeoutMs: number): Promise<CheckOutcome[]> {
+  return (await Promise.all(checks.map((check) => runCheck(check, check.timeoutMs ?? timeoutMs)))).flat();
 }
 
-async function runCheck(check: Check, timeoutMs: number): Promise<CheckOutcome> {
+async function runCheck(check: Check, timeoutMs: number): Promise<CheckOutcome[]> {
   await check.after?.().catch(() => undefined);
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
@@ -30,7 +30,7 @@ async function runCheck(check: Check, timeoutMs: number): Promise<CheckOutcome> 
       controller.abort(error);
     }, timeoutMs);
   });
-  let result: CheckResult;
+  let result: CheckResult | CheckLine[];
   try {
     const running = check.run(controller.signal);
     running.catch(() => undefined); // a check that loses the race may still reject later
@@ -45,7 +45,7 @@ async function runCheck(check: Check, timeoutMs: number): Promise<CheckOutcome> 
     clearTimeout(timer);
     controller.abort();
   }
-  return { name: check.name, ...result };
+  return Array.isArray(result) ? result : [{ name: check.name, ...result }];
 }
 
 export function formatSeconds(ms: number): string {

@@ -1,6 +1,7 @@
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type pg from 'pg';
 import type { StageConfig } from '../../lib/config';
@@ -15,6 +16,7 @@ import { influxDbCheck } from './influxdb';
 import { logGroupsCheck } from './log-groups';
 import type { Redactor } from './redactor';
 import { rulesTableCheck } from './rules-table';
+import { alertPathCheck, SelfTests, selfTestChecks } from './self-test-checks';
 import { sentryEventCheck } from './sentry-event';
 import { readSecretString } from './stage-secret';
 import { stageWebhookCheck } from './stage-webhook';
@@ -24,6 +26,7 @@ export interface StageClients {
   cloudWatch: CloudWatchClient;
   logs: CloudWatchLogsClient;
   secrets: SecretsManagerClient;
+  lambda: LambdaClient;
 }
 
 export interface StageOptions {
@@ -42,13 +45,16 @@ const RUNBOOK = 'docs/MONITORING_RUNBOOK.md';
 /**
  * The checks of `npm run verify -- --stage NAME`: the stack and its `ApiUrl` (`/health`, `/live`), the rules
  * table, a Sentry event to the stage's DSN, a test message to each of the stage's Slack webhooks (URLs from
- * Secrets Manager), InfluxDB when the stage has one, the alarms and the log groups' encryption.
+ * Secrets Manager), InfluxDB when the stage has one, the alarms and the log groups' encryption; then each
+ * function's self-test from inside its network, a line per dependency, and one test alert through the whole
+ * alert path.
  */
 export function stageChecks(options: StageOptions): Check[] {
   const { config, clients, redactor } = options;
   // Sentry may echo the DSN's key in its refusal (`unknown public key ...`).
   redactor.addSecretUrl(config.sentry.dsn);
   const stack = new StackReader(clients.cloudFormation, options.stackName, options.timeoutMs);
+  const selfTests = new SelfTests(clients.lambda);
   const endpoints = (deployed: DeployedStack) => ({
     baseUrl: deployed.outputs.ApiUrl as string,
     notAnswering: `the API does not answer: check the stack's ApiUrl output and the API Gateway stage`,
@@ -100,6 +106,8 @@ export function stageChecks(options: StageOptions): Check[] {
     afterStack(stack, 'Log groups', 'verify needs logs:DescribeLogGroups', (deployed) =>
       logGroupsCheck(clients.logs, deployed),
     ),
+    ...selfTestChecks({ config, stack, selfTests }),
+    alertPathCheck({ stack, selfTests, logs: clients.logs }),
   ];
 }
 
