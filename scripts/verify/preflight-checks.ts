@@ -313,9 +313,9 @@ function secretsCheck({ config, clients }: PreflightOptions): Check {
     add('database.passwordSecretArn', config.database.passwordSecretArn);
   }
   if (config.redis.source === 'existing') add('redis.authSecretArn', config.redis.authSecretArn);
-  config.slack.webhooks.forEach((webhook, index) =>
-    add(`slack.webhooks.${index}.webhookSecretArn`, webhook.webhookSecretArn),
-  );
+  for (const [index, webhook] of config.slack.webhooks.entries()) {
+    add(`slack.webhooks.${index}.webhookSecretArn`, webhook.webhookSecretArn);
+  }
   add('influxdb.tokenSecretArn', config.influxdb?.tokenSecretArn);
   return {
     name: 'Secrets',

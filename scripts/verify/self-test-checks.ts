@@ -104,7 +104,8 @@ export function selfTestChecks(options: {
       (deployed) => ({
         name: functionDir,
         fix: `verify needs lambda:InvokeFunction on the stack's functions (docs/verify.md)`,
-        run: async (signal) => {
+        // The invocation has a deadline of its own (SelfTests), shared with the alert path.
+        run: async () => {
           const functionName = functionNamesOf(deployed)[functionDir];
           if (!functionName) {
             return failed(

@@ -65,9 +65,10 @@ describe('an existing VPC with endpoints the stack creates', () => {
     const httpsGroup = network
       .securityGroupsOf('api')
       .find((id) => id.startsWith('NetworkHttpsClients')) as string;
-    const [endpointGroup] = (
-      [...network.interfaceEndpoints().values()][0]?.SecurityGroupIds as { 'Fn::GetAtt': [string] }[]
-    ).map((ref) => ref['Fn::GetAtt'][0]);
+    const [endpoint] = [...network.interfaceEndpoints().values()];
+    const [endpointGroup] = ((endpoint?.SecurityGroupIds ?? []) as { 'Fn::GetAtt': [string] }[]).map(
+      (ref) => ref['Fn::GetAtt'][0],
+    );
 
     // Assess
     expect(network.egressOf(httpsGroup)).toEqual([{ protocol: 'tcp', port: 443, to: endpointGroup }]);

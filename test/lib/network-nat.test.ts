@@ -50,14 +50,12 @@ describe('an existing VPC with a NAT', () => {
   });
 
   it('connects to the RDS endpoint by its own name and reads the admin login only in the migrator', () => {
-    const migrator = network.function('schema-migrator').Properties?.Environment as {
-      Variables: Record<string, unknown>;
-    };
-    const api = network.function('api').Properties?.Environment as { Variables: Record<string, unknown> };
+    const migrator = network.environmentOf('schema-migrator');
+    const api = network.environmentOf('api');
 
-    expect(migrator.Variables.DATABASE_ADMIN_SECRET_ARN).toMatch(/:secret:rds!cluster-signupflow-dev-/);
-    expect(api.Variables.DATABASE_ADMIN_SECRET_ARN).toBeUndefined();
-    expect(api.Variables.DATABASE_HOST).toBe('signupflow-dev.cluster-c9akciq32.eu-west-1.rds.amazonaws.com');
+    expect(migrator.DATABASE_ADMIN_SECRET_ARN).toMatch(/:secret:rds!cluster-signupflow-dev-/);
+    expect(api.DATABASE_ADMIN_SECRET_ARN).toBeUndefined();
+    expect(api.DATABASE_HOST).toBe('signupflow-dev.cluster-c9akciq32.eu-west-1.rds.amazonaws.com');
   });
 
   it('passes cdk-nag AwsSolutions', () => {

@@ -88,12 +88,8 @@ describe('the sandbox stage', () => {
   });
 
   it('gives the functions the endpoints the stack created, and the migrator the admin secret RDS generated', () => {
-    const health = (
-      network.function('health').Properties?.Environment as { Variables: Record<string, unknown> }
-    ).Variables;
-    const migrator = (
-      network.function('schema-migrator').Properties?.Environment as { Variables: Record<string, unknown> }
-    ).Variables;
+    const health = network.environmentOf('health');
+    const migrator = network.environmentOf('schema-migrator');
 
     expect(health.DATABASE_HOST).toEqual({
       'Fn::GetAtt': [expect.stringMatching(/^DataStoresPostgres/), 'Endpoint.Address'],

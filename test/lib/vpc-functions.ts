@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import type { TemplateNetwork } from '../support/template-network';
+import { type TemplateNetwork, variablesOf } from '../support/template-network';
 
 /** What each function opens from inside the VPC: HTTPS for AWS APIs and Sentry, and its data stores. */
 export const EXPECTED_PORTS: Record<string, number[]> = {
@@ -58,8 +58,7 @@ export function itPlacesTheFunctions(
       'Fn::GetAtt': [string];
     };
     const framework = network().resource(token['Fn::GetAtt'][0]);
-    const variables = (framework?.Properties?.Environment as { Variables: Record<string, unknown> })
-      .Variables;
+    const variables = variablesOf(framework);
 
     // Assess
     expect(variables.USER_ON_EVENT_FUNCTION_ARN).toEqual({

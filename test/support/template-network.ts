@@ -24,6 +24,11 @@ export class TemplateNetwork {
     return functions;
   }
 
+  /** A function's environment variables. */
+  environmentOf(folder: string): Record<string, unknown> {
+    return variablesOf(this.function(folder));
+  }
+
   function(folder: string): Resource {
     const id = this.functions().get(folder);
     if (!id) throw new Error(`no function of lambdas/${folder}`);
@@ -92,8 +97,8 @@ export class TemplateNetwork {
       )
       .flatMap(([, policy]) =>
         (
-          (policy.Properties?.PolicyDocument as { Statement: { Action: string | string[] }[] }).Statement ??
-          []
+          (policy.Properties?.PolicyDocument as { Statement?: { Action: string | string[] }[] } | undefined)
+            ?.Statement ?? []
         ).flatMap((statement) => [statement.Action].flat()),
       );
     const prefixes = actions
@@ -134,6 +139,14 @@ export class TemplateNetwork {
   #ofType(type: string): [string, Resource][] {
     return Object.entries(this.#resources).filter(([, resource]) => resource.Type === type);
   }
+}
+
+/** A function resource's environment variables; none when it has no environment. */
+export function variablesOf(resource: Resource | undefined): Record<string, unknown> {
+  const environment = resource?.Properties?.Environment as
+    | { Variables?: Record<string, unknown> }
+    | undefined;
+  return environment?.Variables ?? {};
 }
 
 function refId(ref: Ref | undefined): string | undefined {

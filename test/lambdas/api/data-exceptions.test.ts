@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { httpApiEvent, lambdaContext } from '../../support/lambda-events';
+import { httpApiEvent } from '../../support/lambda-events';
 import type { CapturedOutput } from '../../support/output';
 import { createTestDatabase, type TestDatabase } from '../../support/postgres';
 import { type ApiHandler, answerOf, loadApiHandler } from './load-api-handler';

@@ -143,7 +143,8 @@ describe('the schema migrator, as CloudFormation runs it', () => {
 
     // Assess
     const byTable: Record<string, string[]> = {};
-    for (const row of rows) (byTable[row.table_name] ??= []).push(row.privilege_type);
+    for (const row of rows)
+      byTable[row.table_name] = [...(byTable[row.table_name] ?? []), row.privilege_type];
     const expected = Object.fromEntries(
       Object.entries(MONITORING_GRANTS)
         .filter(([, privileges]) => privileges.length > 0)
