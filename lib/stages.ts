@@ -144,6 +144,6 @@ export const STAGES: Record<string, unknown> = {
       webhooks: [{ channel: '#signupflow-alerts-sandbox' }],
     },
     email: { addresses: [] },
-    api: { throttle: { rateLimit: 20, burstLimit: 40 }, testErrorRoute: 'iam', tracing: 'active' },
+    api: { throttle: { rateLimit: 20, burstLimit: 40 }, testErrorRoute: 'iam', tracing: 'pass-through' },
   },
 };

@@ -83,3 +83,15 @@ export const XRAY_FIXED_RATE = 0.05;
 
 export const HOURS_PER_MONTH = 730;
 export const SECONDS_PER_MONTH = HOURS_PER_MONTH * 3_600;
+
+/**
+ * Bytes a VPC function's AWS API calls move per invocation, through a NAT or the endpoints; an estimate, not a
+ * measurement. An evaluator run: one GetMetricData call for the rules (about 10 metrics of 5 points, 2 KB each
+ * way) on a new TLS connection (about 6 KB of handshake: the SDK keeps no connection between invocations);
+ * and every fifth run the export's GetMetricData and ListMetrics (about 40 metrics, 40 KB with their requests
+ * and handshakes), 8 KB a run on average. The others read a cached secret and talk to Postgres and Redis
+ * inside the VPC.
+ */
+export const VPC_API_BYTES_PER_INVOCATION: Record<string, number> = {
+  'alert-evaluator': 18_000,
+};

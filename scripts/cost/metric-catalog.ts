@@ -80,7 +80,7 @@ const times = (count: number, activity: Activity): Activity[] =>
   Array.from({ length: count }, () => activity);
 
 /** Functions whose database records no query metrics (`UNMEASURED`, lambdas/alert-evaluator/evaluation-run.ts). */
-export const UNMEASURED_DATABASE_FUNCTIONS = ['alert-evaluator'];
+export const UNMEASURED_DATABASE_FUNCTIONS = ['alert-evaluator', 'schema-migrator'];
 
 /** The query types passed to `Database.query(type, ...)` under `lambdas/`, but in functions that record none. */
 export function queryTypesInCode(lambdasDir: string): string[] {

@@ -22,6 +22,7 @@ import type { FreeAllowance } from './free-tier';
 import { invocationsPerMonth } from './invocations';
 import type { Measured } from './measured';
 import type { Activity, MetricFamily } from './metric-catalog';
+import { type NetworkPrices, networkCost } from './network';
 import { hourShare, hoursWithAny, listedShare } from './series-activity';
 import type { StackInventory } from './template';
 
@@ -49,6 +50,7 @@ export interface Prices {
   sns: { publishesPerMillion: number; emailsPer100000: number };
   sqs: { requestsPerMillion: number };
   secretsManager: { secretPerMonth: number; apiCallsPer10000: number };
+  network: NetworkPrices;
 }
 
 export interface LineItem {
@@ -75,13 +77,13 @@ const GB = 1024 ** 3;
 /**
  * Metrics one export requests (lambdas/alert-evaluator/export/export-set.ts): each latency series twice
  * (SampleCount, the request count, and Sum) and its 2xx ones three more times (p50, p90, p99), each
- * notification series once, two health components, errors, throttles and p99 duration of each function but
- * the evaluator, the dead-letter queue. Our own series are listed by ListMetrics (data in the last 3 hours),
- * so each counts by `listed`.
+ * notification series once, two health components, errors, throttles and p99 duration of each function the
+ * evaluator watches (MONITORED_FUNCTIONS), the dead-letter queue. Our own series are listed by ListMetrics
+ * (data in the last 3 hours), so each counts by `listed`.
  */
 export function exportBilledMetrics(
   families: MetricFamily[],
-  functionCount: number,
+  monitoredFunctions: number,
   listed: (activity: Activity) => number,
 ): number {
   const series = (name: string, filter: (activity: Activity) => boolean = () => true) =>
@@ -94,7 +96,7 @@ export function exportBilledMetrics(
     3 * series('http_request_duration_seconds', success) +
     series('slack_notifications_total') +
     2 +
-    3 * Math.max(0, functionCount - 1) +
+    3 * monitoredFunctions +
     1
   );
 }
@@ -277,7 +279,7 @@ export function monthlyCost(input: CostInput): LineItem[] {
   );
   // An export joins its run's calls: what the rules read already is not billed twice.
   const exported =
-    exportBilledMetrics(input.metricFamilies, inventory.functions.length, (activity) =>
+    exportBilledMetrics(input.metricFamilies, inventory.monitoredFunctions.length, (activity) =>
       listedShare(activity, input),
     ) - evaluation.sharedWithExport;
   const exportsPerMonth =
@@ -391,6 +393,17 @@ export function monthlyCost(input: CostInput): LineItem[] {
     `${Math.round(secretCalls)} calls`,
     inventory.secrets * p.secretsManager.secretPerMonth +
       (secretCalls / 10_000) * p.secretsManager.apiCallsPer10000,
+  );
+
+  const inVpc = new Set(inventory.vpcFunctionIds);
+  items.push(
+    ...networkCost(
+      inventory,
+      p.network,
+      functions
+        .filter(({ fn }) => inVpc.has(fn.logicalId))
+        .map(({ fn, invocations }) => ({ functionDir: fn.functionDir, invocations })),
+    ),
   );
   return items;
 }

@@ -40,7 +40,22 @@ export interface AlarmInfo {
   highResolution: boolean;
 }
 
-export interface StackInventory {
+/** What the stack's network and data stores bill by the hour (lib/monitoring-network.ts, lib/data-stores.ts). */
+export interface NetworkInventory {
+  /** Interface endpoints the stack creates: one network interface per subnet, each billed per AZ-hour. */
+  interfaceEndpoints: { service: string; azs: number }[];
+  natGateways: number;
+  /** NAT instances (the sandbox's), with their root volume and public IPv4 address. */
+  natInstances: { instanceType: string; volumeGb: number }[];
+  databases: { instanceClass: string; storageGb: number; storageType: string; multiAz: boolean }[];
+  caches: { nodeType: string; nodes: number; engine: string }[];
+  /** Functions that run in a VPC: their AWS API traffic goes through a NAT or the endpoints. */
+  vpcFunctionIds: string[];
+}
+
+export interface StackInventory extends NetworkInventory {
+  /** The functions the evaluator watches and exports (its MONITORED_FUNCTIONS), by `lambdas/` folder. */
+  monitoredFunctions: string[];
   functions: FunctionInfo[];
   logGroups: LogGroupInfo[];
   accessLogGroupId?: string;
@@ -158,6 +173,62 @@ export function readInventory(template: Template): StackInventory {
       .length,
     queues: ofType('AWS::SQS::Queue').length,
     secrets: ofType('AWS::SecretsManager::Secret').length,
+    monitoredFunctions: monitoredFunctionsOf(ofType('AWS::Lambda::Function').map(([, fn]) => props(fn))),
+    ...readNetwork(ofType, props),
+  };
+}
+
+/** The keys of the evaluator's MONITORED_FUNCTIONS, a JSON object whose values are function names (Refs). */
+function monitoredFunctionsOf(functions: Record<string, unknown>[]): string[] {
+  for (const fn of functions) {
+    const variables = (fn.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables;
+    const monitored = variables?.MONITORED_FUNCTIONS;
+    if (monitored === undefined) continue;
+    return [...joinedText(monitored).matchAll(/"([a-z-]+)":/g)].map((match) => match[1] as string);
+  }
+  return [];
+}
+
+function readNetwork(
+  ofType: (type: string) => [string, Resource][],
+  props: (resource: Resource) => Record<string, unknown>,
+): NetworkInventory {
+  const natInstanceIds = new Set(
+    ofType('AWS::EC2::Route')
+      .map(([, route]) => refOf(props(route).InstanceId))
+      .filter((id): id is string => id !== undefined),
+  );
+  return {
+    interfaceEndpoints: ofType('AWS::EC2::VPCEndpoint')
+      .filter(([, endpoint]) => (props(endpoint).VpcEndpointType ?? 'Gateway') === 'Interface')
+      .map(([, endpoint]) => ({
+        service: joinedText(props(endpoint).ServiceName).split('.').at(-1) ?? '?',
+        azs: Array.isArray(props(endpoint).SubnetIds) ? (props(endpoint).SubnetIds as unknown[]).length : 1,
+      })),
+    natGateways: ofType('AWS::EC2::NatGateway').length,
+    natInstances: ofType('AWS::EC2::Instance')
+      .filter(([id]) => natInstanceIds.has(id))
+      .map(([, instance]) => {
+        const mappings = (props(instance).BlockDeviceMappings ?? []) as { Ebs?: { VolumeSize?: number } }[];
+        return {
+          instanceType: String(props(instance).InstanceType),
+          volumeGb: mappings.reduce((sum, mapping) => sum + Number(mapping.Ebs?.VolumeSize ?? 0), 0) || 8,
+        };
+      }),
+    databases: ofType('AWS::RDS::DBInstance').map(([, db]) => ({
+      instanceClass: String(props(db).DBInstanceClass),
+      storageGb: Number(props(db).AllocatedStorage ?? 20),
+      storageType: String(props(db).StorageType ?? 'gp2'),
+      multiAz: props(db).MultiAZ === true,
+    })),
+    caches: ofType('AWS::ElastiCache::ReplicationGroup').map(([, cache]) => ({
+      nodeType: String(props(cache).CacheNodeType),
+      nodes: Number(props(cache).NumCacheClusters ?? 1),
+      engine: String(props(cache).Engine ?? 'redis'),
+    })),
+    vpcFunctionIds: ofType('AWS::Lambda::Function')
+      .filter(([, fn]) => props(fn).VpcConfig !== undefined)
+      .map(([id]) => id),
   };
 }
 
