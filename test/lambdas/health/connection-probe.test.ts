@@ -27,18 +27,19 @@ describe('a probe whose settings arrive after its check timed out', () => {
   afterAll(() => database?.drop());
 
   it('leaves no connection behind, and connects again once the settings are quick', async () => {
-    // Prepare: the first three reads of the settings (a secret, in AWS) take longer than the check's timeout.
+    // Prepare: the first three reads of the settings (a secret, in AWS) take three times the check's timeout,
+    // which leaves a loaded machine room to connect once they are quick.
     let reads = 0;
     const probe = new PostgresProbe(async () => {
       reads += 1;
-      if (reads <= 3) await sleep(300);
+      if (reads <= 3) await sleep(900);
       return { connectionString: database.url };
-    }, 100);
+    }, 300);
 
     // Act
     const timedOut = [];
     for (let check = 0; check < 3; check += 1) timedOut.push(await checkHealth([probe]));
-    await sleep(500);
+    await sleep(1_000);
     const leftBehind = await openConnections();
     const recovered = await checkHealth([probe]);
     const afterRecovery = await openConnections();
