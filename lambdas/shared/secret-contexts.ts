@@ -44,8 +44,13 @@ export function isCredentialLike(value: string): boolean {
 
 /** Characters of a key name written in text (`user.password`, `X-Amz-Signature`). */
 const KEY_CHAR = '[\\w.-]';
-/** What joins a key to its value: `=`, `: `, `": "`, `\": \"`, `%3D`. */
-const SEPARATOR = `\\\\{0,3}["']?[ \\t]{0,16}(?:[:=]|%3[aAdD])[ \\t]{0,16}`;
+/**
+ * Where a key starts: not inside a name, nor where an ARN names a service or a resource type
+ * (`arn:aws:secretsmanager:…:123456789012:secret:name` holds no key-value pair).
+ */
+const KEY_START = '(?<![\\w.-]|[0-9]:|arn:[\\w-]{1,16}:)';
+/** What joins a key to its value: `=`, `: `, `": "`, `\": \"`, `%3D`, PHP's `=>`, Go's `:=`. */
+const SEPARATOR = `\\\\{0,3}["']?[ \\t]{0,16}(?:=>|:=|[:=]|%3[aAdD])[ \\t]{0,16}`;
 
 /** `Authorization: Bearer <token>` and `Basic <base64>` anywhere: the scheme stays, the credential goes. */
 const AUTH_SCHEME = /\b(Bearer|Basic)\s{1,16}[A-Za-z0-9\-._~+/]+=*/gi;
@@ -63,7 +68,7 @@ const COOKIE_HEADER = /(?<![\w-])((?:set-)?cookie[ \t]{0,16}:[ \t]{0,16})[^\r\n"
  * runs of key words.
  */
 const KEY_VALUE = new RegExp(
-  `(?<!${KEY_CHAR})((?=${KEY_CHAR}*?(?:${SENSITIVE_WORDS})|(?:${KEY_CHAR}*?[_.-])?(?:${SENSITIVE_LAST_WORDS})(?!${KEY_CHAR}))${KEY_CHAR}+)` +
+  `${KEY_START}((?=${KEY_CHAR}*?(?:${SENSITIVE_WORDS})|(?:${KEY_CHAR}*?[_.-])?(?:${SENSITIVE_LAST_WORDS})(?!${KEY_CHAR}))${KEY_CHAR}+)` +
     `(${SEPARATOR})` +
     // The quoted value runs to its closing quote or, unclosed, to the end. An optional scheme word
     // (`Authorization: Token <credential>`) is taken with the value when a long credential-like token follows.
@@ -73,7 +78,7 @@ const KEY_VALUE = new RegExp(
 
 /** `sentry_key=<value>`, `"apiKey": "<value>"`: the value goes when it looks like a credential. */
 const KEY_LIKE_VALUE = new RegExp(
-  `(?<!${KEY_CHAR})((?=(?:${KEY_CHAR}*?[_.-])?(?:[Kk][Ee][Yy]|[Ss][Ii][Gg]|[Hh][Mm][Aa][Cc])[Ss]?(?!${KEY_CHAR})|` +
+  `${KEY_START}((?=(?:${KEY_CHAR}*?[_.-])?(?:[Kk][Ee][Yy]|[Ss][Ii][Gg]|[Hh][Mm][Aa][Cc])[Ss]?(?!${KEY_CHAR})|` +
     `${KEY_CHAR}*?[a-z0-9](?:Key|KEY|Sig|SIG|Hmac|HMAC)s?(?!${KEY_CHAR}))${KEY_CHAR}+)` +
     `(${SEPARATOR}\\\\{0,3}["']?)([A-Za-z0-9+/=_-]{16,})(?![\\w.~:@%+/=-])`,
   'g',

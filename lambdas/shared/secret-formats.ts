@@ -2,7 +2,7 @@
  * Token formats that vendors document, recognised anywhere in text: the scrubber's catalogue of vendor secrets.
  *
  * Checklist followed: the default rule set of gitleaks (`config/gitleaks.toml` of github.com/gitleaks/gitleaks
- * at commit 009e025ad4106ab333aa0b9dc4f2a884390d134c, 222 rules), cross-checked against the rules of
+ * at commit 009e025ad4106ab333aa0b9dc4f2a884390d134c, 218 rules), cross-checked against the rules of
  * secretlint's recommended preset (`@secretlint/secretlint-rule-preset-recommend` 13.0.7). Every rule of the
  * checklist is accounted for in docs/secret-scrubbing.md: by a format below, by the key or parameter it stands
  * after, by its shape (a long random token), or as an identifier that is no secret. Gitleaks' rules that need a
@@ -196,7 +196,7 @@ export const SECRET_FORMATS: readonly SecretFormat[] = [
   {
     name: 'Sidekiq credentials',
     family: 'source hosts and CI',
-    gitleaks: ['sidekiq-secret', 'sidekiq-sensitive-url'],
+    gitleaks: ['sidekiq-secret'],
     pattern: /(?<![\w-])BUNDLE_(?:ENTERPRISE|GEMS)__CONTRIBSYS__COM=[a-f0-9]{8}:[a-f0-9]{8}/,
   },
 
@@ -454,7 +454,7 @@ export const SECRET_FORMATS: readonly SecretFormat[] = [
     name: 'Base64-encoded JSON Web Token',
     family: 'generic',
     gitleaks: ['jwt-base64'],
-    pattern: /(?<![\w+/-])ZXlK[A-Za-z0-9+/]{40,}/,
+    pattern: /(?<![\w+/-])ZXlK[A-Za-z0-9+/]{40,}={0,2}/,
   },
   {
     name: 'PEM or PGP private key, from BEGIN to END (or to 16 KB, a bound no real key reaches)',
