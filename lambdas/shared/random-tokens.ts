@@ -74,22 +74,32 @@ export function looksRandom(token: string): boolean {
   const text = token.replace(/=+$/, '');
   if (text.length < MIN_RANDOM_LENGTH || HEX_OR_DIGITS.test(text) || !hasMixedCharacters(text)) return false;
   // Cheapest first: most long tokens in logs are names, which their words give away.
-  if (wordLetters(text) >= Math.max(MIN_WORD_LETTERS, MIN_WORD_SHARE * text.length)) return false;
+  if (hasWords(text, Math.max(MIN_WORD_LETTERS, MIN_WORD_SHARE * text.length))) return false;
   return entropyBits(text) >= MIN_ENTROPY_BITS;
 }
 
 /**
- * Letters of the token that belong to words. Letters between two digits are no word (`r5gnupera9` is how
- * random lower-case tokens look; names join words with separators or capitals).
+ * Whether at least `letters` letters of the token belong to words. Letters between two digits are no word
+ * (`r5gnupera9` is how random lower-case tokens look; names join words with separators or capitals).
  */
-function wordLetters(text: string): number {
-  let letters = 0;
-  for (const { 0: atom, index } of text.matchAll(ATOM)) {
-    const minLetters = atom === atom.toUpperCase() ? MIN_ACRONYM_LETTERS : MIN_WORD_LETTERS;
-    if (atom.length < minLetters || isBetweenDigits(text, index, atom.length)) continue;
-    if (isEnglishWord(atom)) letters += atom.length;
+function hasWords(text: string, letters: number): boolean {
+  let found = 0;
+  ATOM.lastIndex = 0;
+  for (let match = ATOM.exec(text); match !== null; match = ATOM.exec(text)) {
+    const atom = match[0];
+    const minLetters = isUpperCase(atom) ? MIN_ACRONYM_LETTERS : MIN_WORD_LETTERS;
+    if (atom.length < minLetters || isBetweenDigits(text, match.index, atom.length)) continue;
+    if (!isEnglishWord(atom)) continue;
+    found += atom.length;
+    if (found >= letters) return true;
   }
-  return letters;
+  return false;
+}
+
+function isUpperCase(atom: string): boolean {
+  const first = atom.charCodeAt(0);
+  const last = atom.charCodeAt(atom.length - 1);
+  return first >= 65 && first <= 90 && last >= 65 && last <= 90;
 }
 
 function isBetweenDigits(text: string, start: number, length: number): boolean {
@@ -139,7 +149,7 @@ function entropyBits(text: string): number {
 function isEnglishWord(word: string): boolean {
   const lower = word.toLowerCase();
   if (!LOWERCASE_WORD.test(lower)) return false;
-  const allowedRare = word === word.toUpperCase() ? 0 : lower.length >= 14 ? 2 : lower.length >= 10 ? 1 : 0;
+  const allowedRare = isUpperCase(word) ? 0 : lower.length >= 14 ? 2 : lower.length >= 10 ? 1 : 0;
   let rare = 0;
   for (let index = 1; index < lower.length; index++) {
     if (!COMMON_PAIRS.has(lower.slice(index - 1, index + 1)) && ++rare > allowedRare) return false;

@@ -92,17 +92,6 @@ const KEY_LIKE_VALUE = new RegExp(
 const QUERY_PARAMETER =
   /(?<=[?&;]|%3[Ff]|%26)((?:sig|key|code|ticket|otp|jwt|hmac|apikey|access_?key|auth_?code)(?:=|%3[Dd]))(?:[^&#\s"'<>%]|%(?!26|23))+/gi;
 
-/** Every pattern of this file, for the ReDoS check. */
-export const CONTEXT_PATTERNS: readonly RegExp[] = [
-  SENSITIVE_KEY,
-  KEY_LIKE_NAME,
-  AUTH_SCHEME,
-  COOKIE_HEADER,
-  KEY_VALUE,
-  KEY_LIKE_VALUE,
-  QUERY_PARAMETER,
-];
-
 /** The credential after `Bearer` or `Basic`; first, so that `Authorization: Bearer <token>` loses the token. */
 export function redactAuthSchemes(text: string): string {
   return text.replace(AUTH_SCHEME, `$1 ${REDACTED}`);
@@ -114,15 +103,38 @@ export function redactByContext(text: string): string {
   if (!ANY_SEPARATOR.test(text)) return text;
   const withoutCookies = COOKIE_WORD.test(text) ? text.replace(COOKIE_HEADER, `$1${REDACTED}`) : text;
   // The quotes of a quoted value go with the value.
-  const withoutValues = withoutCookies.replace(KEY_VALUE, `$1$2${REDACTED}`);
-  const withoutKeyLike = withoutValues.replace(KEY_LIKE_VALUE, (match, name, separator, value) =>
-    isCredentialLike(value) ? `${name}${separator}${REDACTED}` : match,
-  );
+  const withoutValues = SENSITIVE_ANYWHERE.test(withoutCookies)
+    ? withoutCookies.replace(KEY_VALUE, `$1$2${REDACTED}`)
+    : withoutCookies;
+  const withoutKeyLike = KEY_LIKE_WORD.test(withoutValues)
+    ? withoutValues.replace(KEY_LIKE_VALUE, (match, name, separator, value) =>
+        isCredentialLike(value) ? `${name}${separator}${REDACTED}` : match,
+      )
+    : withoutValues;
   return QUERY_START.test(withoutKeyLike)
     ? withoutKeyLike.replace(QUERY_PARAMETER, `$1${REDACTED}`)
     : withoutKeyLike;
 }
 
 const ANY_SEPARATOR = /[:=%]/;
+/** Any word a secret's key holds, anywhere: without one, no key in the text names a secret. */
+const SENSITIVE_ANYWHERE = new RegExp(`${SENSITIVE_WORDS}|${SENSITIVE_LAST_WORDS}`, 'i');
+const KEY_LIKE_WORD = /key|sig|hmac/i;
 const COOKIE_WORD = /cookie/i;
 const QUERY_START = /[?&;]|%3f|%26/i;
+
+/** Every pattern of this file, for the ReDoS check. */
+export const CONTEXT_PATTERNS: readonly RegExp[] = [
+  SENSITIVE_KEY,
+  KEY_LIKE_NAME,
+  AUTH_SCHEME,
+  COOKIE_HEADER,
+  KEY_VALUE,
+  KEY_LIKE_VALUE,
+  QUERY_PARAMETER,
+  ANY_SEPARATOR,
+  SENSITIVE_ANYWHERE,
+  COOKIE_WORD,
+  QUERY_START,
+  KEY_LIKE_WORD,
+];
