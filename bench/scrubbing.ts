@@ -5,12 +5,14 @@
  * MAX_SCRUBBED_CHARACTERS first). Before the scrubber was made linear, 256 KB of hex took 339 s and a few
  * kilobytes of a key word took seconds (issue 11).
  * The scrubber also runs on every string of every log line: the cost of one ordinary line, with and without
- * a secret in it, is measured too.
+ * a secret in it, is measured too. And what it catches: the corpus of test/support/secret-corpus.ts, secrets
+ * found and ordinary tokens wrongly redacted, by family.
  * Run alone: `npx tsx bench/scrubbing.ts`.
  */
 import { MAX_SCRUBBED_CHARACTERS, redactSecrets, scrub, scrubText } from '../lambdas/shared/scrubber';
 import { SECRETS } from '../test/fixtures/secrets';
 import { ADVERSARIAL_LENGTH, adversarialTexts, runOf } from '../test/support/adversarial-text';
+import { type CorpusFigure, measureCorpus } from '../test/support/secret-corpus';
 import { median, percentile, round } from './stats';
 import { table } from './table';
 
@@ -108,6 +110,7 @@ export function benchmarkScrubbing(repeats = 5): {
   cutAt: number;
   results: ScrubbingResult[];
   lines: LineCost[];
+  corpus: Omit<CorpusFigure, 'examples'>[];
 } {
   const inputs = [{ name: 'ordinary log text with secrets', text: ordinaryText() }, ...adversarialTexts()];
   const results = inputs.map(({ name, text }) => {
@@ -121,11 +124,31 @@ export function benchmarkScrubbing(repeats = 5): {
       cutMedianMs: round(median(cut), 1),
     };
   });
-  return { cutAt: MAX_SCRUBBED_CHARACTERS, results, lines: benchmarkLines(repeats * 40) };
+  const corpus = measureCorpus(scrubText).map(({ examples, ...figure }) => figure);
+  return { cutAt: MAX_SCRUBBED_CHARACTERS, results, lines: benchmarkLines(repeats * 40), corpus };
 }
 
-export function scrubbingReport({ cutAt, results, lines }: ReturnType<typeof benchmarkScrubbing>): string {
-  return `${linesReport(lines)}\n\nScrubbing 256 KB texts (uncut: redactSecrets; cut: scrubText, which keeps ${cutAt} characters)\n${table(
+function corpusReport(corpus: Omit<CorpusFigure, 'examples'>[]): string {
+  const secrets = corpus.filter((figure) => figure.kind === 'secrets');
+  const ordinary = corpus.filter((figure) => figure.kind === 'ordinary');
+  const sum = (figures: typeof corpus, pick: 'count' | 'total') => figures.reduce((n, f) => n + f[pick], 0);
+  return `Scrubbing corpus (test/support/secret-corpus.ts): secrets found ${sum(secrets, 'count')}/${sum(secrets, 'total')}, ordinary tokens wrongly redacted ${sum(ordinary, 'count')}/${sum(ordinary, 'total')}\n${table(
+    ['category', 'secrets found', 'ordinary wrongly redacted'],
+    corpus.map((f) => [
+      f.category,
+      f.kind === 'secrets' ? `${f.count}/${f.total}` : '',
+      f.kind === 'ordinary' ? `${f.count}/${f.total}` : '',
+    ]),
+  )}`;
+}
+
+export function scrubbingReport({
+  cutAt,
+  results,
+  lines,
+  corpus,
+}: ReturnType<typeof benchmarkScrubbing>): string {
+  return `${corpusReport(corpus)}\n\n${linesReport(lines)}\n\nScrubbing 256 KB texts (uncut: redactSecrets; cut: scrubText, which keeps ${cutAt} characters)\n${table(
     ['text', 'characters', 'uncut median ms', 'uncut max ms', 'cut median ms'],
     results.map((r) => [r.name, r.characters, r.uncutMedianMs, r.uncutMaxMs, r.cutMedianMs]),
   )}`;
