@@ -7,9 +7,13 @@
  */
 import { REDACTED } from './redacted';
 
-/** Parts of key names that mark a secret wherever they appear in the key (`db_password`, `x-api-key`). */
+/**
+ * Parts of key names that mark a secret wherever they appear in the key (`db_password`, `x-api-key`); not the
+ * service Secrets Manager (`secretsmanager` in an ARN, a `secretsManager` client).
+ */
 const SENSITIVE_WORDS =
-  'authorization|cookie|passw(?:or)?d|passphrase|pwd|secret|token|api[-_]?key|dsn|webhook|credential|creds|jwt|' +
+  'authorization|cookie|passw(?:or)?d|passphrase|pwd|secret(?!s?-?manager)|token|api[-_]?key|dsn|webhook|credential|' +
+  'creds|jwt|' +
   'private[-_]?key|connection[-_]?string|conn[-_]?str|sess(?:ion)?[-_]?id|signature|' +
   '(?:access|signing|encryption|master|license|client|app|application|account|service|consumer|shared|storage|' +
   'subscription|ingest|auth)[-_]?key';
@@ -45,10 +49,10 @@ export function isCredentialLike(value: string): boolean {
 /** Characters of a key name written in text (`user.password`, `X-Amz-Signature`). */
 const KEY_CHAR = '[\\w.-]';
 /**
- * Where a key starts: not inside a name, nor where an ARN names a service or a resource type
- * (`arn:aws:secretsmanager:…:123456789012:secret:name` holds no key-value pair).
+ * Where a key starts: not inside a name, nor after an account id (`arn:aws:secretsmanager:…:123456789012:
+ * secret:name` holds no key-value pair; nor does `secretsmanager`, see SENSITIVE_WORDS).
  */
-const KEY_START = '(?<![\\w.-]|[0-9]:|arn:[\\w-]{1,16}:)';
+const KEY_START = '(?<![\\w.-]|[0-9]:)';
 /** What joins a key to its value: `=`, `: `, `": "`, `\": \"`, `%3D`, PHP's `=>`, Go's `:=`. */
 const SEPARATOR = `\\\\{0,3}["']?[ \\t]{0,16}(?:=>|:=|[:=]|%3[aAdD])[ \\t]{0,16}`;
 

@@ -269,7 +269,7 @@ describe('isSensitiveKey', () => {
     expect(isSensitiveKey(key)).toBe(true);
   });
 
-  it.each(['passenger', 'author', 'bypass', 'oauthProvider', 'name'])('takes %s for no secret', (key) => {
+  it.each(['passenger', 'author', 'bypass', 'oauthProvider', 'name', 'secretsManager'])('takes %s for no secret', (key) => {
     expect(isSensitiveKey(key)).toBe(false);
   });
 });
