@@ -41,12 +41,17 @@ const COMMON_PAIRS = new Set(
 /** A camel-case or separated word, an acronym, or a run of digits. */
 const ATOM = /[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+/g;
 const HEX_OR_DIGITS = /^[0-9a-fA-F_-]+$/;
+/** A part of a long name between its `-`, `_` and `/`. */
+const RANDOM_PART = /[A-Za-z0-9+=]{32,}/g;
 const LOWERCASE_WORD = /^[a-z]{3,}$/;
 /** A segment of a path such as `reset` in `com/reset/<token>`. */
 const PATH_WORD = /^[a-z]{4,}$/;
 /** A segment of a path that is an id: `key/<uuid>` in a KMS key's ARN. */
 const HEX_ID = /^[0-9a-fA-F-]{8,}$/;
 const DIGIT = /[0-9]/;
+
+/** The patterns that run over outside text (candidates and their parts), for the ReDoS check. */
+export const RANDOM_TOKEN_PATTERNS: readonly RegExp[] = [TOKEN_CANDIDATE, RANDOM_PART, ATOM, HEX_OR_DIGITS];
 
 /** Every token of 32 or more random-looking characters in `text` becomes `[REDACTED]`. */
 export function redactRandomTokens(text: string): string {
@@ -66,7 +71,7 @@ function redactCandidate(candidate: string): string {
 function redactPiece(piece: string): string {
   if (looksRandom(piece)) return REDACTED;
   if (piece.length < 2 * MIN_RANDOM_LENGTH) return piece;
-  return piece.replace(/[A-Za-z0-9+=]{32,}/g, (part) => (looksRandom(part) ? REDACTED : part));
+  return piece.replace(RANDOM_PART, (part) => (looksRandom(part) ? REDACTED : part));
 }
 
 /** Long, varied, of mixed characters, not hex, and holding no word: a random token. */

@@ -16,7 +16,7 @@
  * ReDoS check in the tests; add any new pattern there. Strings are cut at `MAX_SCRUBBED_CHARACTERS` and
  * objects deeper than `MAX_SCRUBBED_DEPTH` are summarised: neither is ever shown unscrubbed.
  */
-import { redactRandomTokens, TOKEN_CANDIDATE } from './random-tokens';
+import { RANDOM_TOKEN_PATTERNS, redactRandomTokens } from './random-tokens';
 import { REDACTED } from './redacted';
 import {
   CONTEXT_PATTERNS,
@@ -45,12 +45,12 @@ export function cutMarker(hiddenCharacters: number): string {
 /**
  * Every regular expression that runs over outside text, for the ReDoS check in the tests: each vendor format
  * alone (their union, `SECRET_FORMATS_PATTERN`, runs each at the token starts it allows), the context patterns
- * and the random-token candidate.
+ * and the random-token rule's.
  */
 export const PATTERNS_ON_OUTSIDE_TEXT: readonly RegExp[] = [
   ...SECRET_FORMATS.map(({ pattern }) => pattern),
   ...CONTEXT_PATTERNS,
-  TOKEN_CANDIDATE,
+  ...RANDOM_TOKEN_PATTERNS,
 ];
 
 /**
