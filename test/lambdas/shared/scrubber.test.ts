@@ -269,9 +269,12 @@ describe('isSensitiveKey', () => {
     expect(isSensitiveKey(key)).toBe(true);
   });
 
-  it.each(['passenger', 'author', 'bypass', 'oauthProvider', 'name', 'secretsManager'])('takes %s for no secret', (key) => {
-    expect(isSensitiveKey(key)).toBe(false);
-  });
+  it.each(['passenger', 'author', 'bypass', 'oauthProvider', 'name', 'secretsManager'])(
+    'takes %s for no secret',
+    (key) => {
+      expect(isSensitiveKey(key)).toBe(false);
+    },
+  );
 });
 
 describe('scrubReplacer', () => {
