@@ -110,7 +110,7 @@ export const SECRET_FORMATS: readonly SecretFormat[] = [
     pattern: /(?<![\w-])AQVN[\w-]{35,}/,
   },
   {
-    name: 'Vercel, Netlify-style and Tailscale tokens',
+    name: 'Vercel and Tailscale tokens',
     family: 'cloud',
     gitleaks: [],
     pattern: /(?<![\w-])(?:vc[pikar]_[A-Za-z0-9]{20,}|tskey-[a-z]{2,20}-[\w-]{20,})/,
@@ -422,7 +422,7 @@ export const SECRET_FORMATS: readonly SecretFormat[] = [
     pattern: /(?<![\w-])A3-[A-Z0-9]{6}-[A-Z0-9-]{20,}|(?<![\w+/-])ops_eyJ[A-Za-z0-9+/]{100,}/,
   },
   {
-    name: 'Doppler, Authress, Adobe, Age, Intra 42 and Settlemint secrets',
+    name: 'Doppler, Authress, Adobe, age, Intra 42, Settlemint, Defined Networking and Dropbox secrets',
     family: 'identity and secret stores',
     gitleaks: [
       'doppler-api-token',
