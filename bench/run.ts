@@ -182,7 +182,7 @@ async function main(): Promise<void> {
       'benchmarkMetricsExporter',
     );
 
-    log('scrubbing: adversarial texts of 256 KB');
+    log('scrubbing: the secrets corpus, one log string, and adversarial texts of 256 KB');
     const scrubbing = benchmarkScrubbing(quick ? 2 : 5);
     log('shutdown hook: the SIGTERM extension at cold start, per invocation and at shutdown');
     const shutdownHook = await optionalBenchmark<ShutdownHookFigures>(

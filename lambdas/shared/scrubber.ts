@@ -2,6 +2,12 @@
  * The one scrubber that keeps secrets and personal data out of logs (Logger's `jsonReplacerFn`) and out of
  * error reports (Sentry's `beforeSend` and `beforeBreadcrumb`).
  *
+ * It recognises secrets by families rather than by examples: by what they are (credentials in URLs, e-mail
+ * addresses, the vendor token formats of `secret-formats.ts`), by where they stand (`secret-contexts.ts`: after
+ * a key that names a secret, in a cookie, after `Bearer`, as a query parameter such as `sig=`), and by their
+ * shape (`random-tokens.ts`: any long random-looking token). docs/secret-scrubbing.md has the catalogue's
+ * coverage and what the corpus tests measure.
+ *
  * It sees outside text (request values echoed in errors, whole SNS bodies), so it runs in time linear in the
  * length of its input by construction: every pattern starts at a literal or only where a token starts (a
  * lookbehind), what it repeats cannot hold its own start, no two adjacent quantifiers can match the same
@@ -10,7 +16,20 @@
  * ReDoS check in the tests; add any new pattern there. Strings are cut at `MAX_SCRUBBED_CHARACTERS` and
  * objects deeper than `MAX_SCRUBBED_DEPTH` are summarised: neither is ever shown unscrubbed.
  */
-export const REDACTED = '[REDACTED]';
+import { RANDOM_TOKEN_PATTERNS, redactRandomTokens } from './random-tokens';
+import { REDACTED } from './redacted';
+import {
+  CONTEXT_PATTERNS,
+  isCredentialLike,
+  isKeyLikeName,
+  isSensitiveKey,
+  redactAuthSchemes,
+  redactByContext,
+} from './secret-contexts';
+import { SECRET_FORMATS, SECRET_FORMATS_PATTERN } from './secret-formats';
+
+export { REDACTED } from './redacted';
+export { isSensitiveKey } from './secret-contexts';
 
 /** Strings longer than this are cut before they are scrubbed; the rest is neither scrubbed nor shown. */
 export const MAX_SCRUBBED_CHARACTERS = 32_768;
@@ -23,79 +42,19 @@ export function cutMarker(hiddenCharacters: number): string {
   return `…[${hiddenCharacters} more characters not scrubbed/shown]`;
 }
 
-/** Parts of key names that mark a secret wherever they appear in the key (`db_password`, `x-api-key`). */
-const SENSITIVE_WORDS =
-  'authorization|cookie|passw(?:or)?d|passphrase|pwd|secret|token|api[-_]?key|dsn|webhook|credential|' +
-  'private[-_]?key|connection[-_]?string|session[-_]?id|signature';
-/** Key names that mark a secret only as the whole name or its last part (`pass`, `db_pass`; not `passenger`). */
-const SENSITIVE_LAST_WORDS = 'pass|auth';
-
-const SENSITIVE_KEY = new RegExp(`${SENSITIVE_WORDS}|(?:^|[_.-])(?:${SENSITIVE_LAST_WORDS})$`, 'i');
-
-export function isSensitiveKey(key: string): boolean {
-  return SENSITIVE_KEY.test(key);
-}
-
-/** Characters of a key name written in text (`user.password`, `X-Amz-Signature`). */
-const KEY_CHAR = '[\\w.-]';
-
 /**
- * Secrets recognised by their look inside free text, each replaced in its own pass, after the credentials of
- * URLs and before e-mail addresses (both found by a scan, below). `Authorization: Bearer <token>` loses the
- * token before the key-value pass sees the header.
+ * Every regular expression that runs over outside text, for the ReDoS check in the tests: each vendor format
+ * alone (their union, `SECRET_FORMATS_PATTERN`, runs each at the token starts it allows), the context patterns
+ * and the random-token rule's.
  */
-const SECRET_LOOKS: readonly { pattern: RegExp; replacement: string }[] = [
-  // Each starts at a literal or where a token starts, and what it repeats cannot contain its own start.
-  { pattern: /(?:https?:\/\/)?(?<![\w.-])hooks\.slack(?:-gov)?\.com\/[\w/-]+/gi, replacement: REDACTED },
-  { pattern: /\b(Bearer|Basic)\s{1,16}[A-Za-z0-9\-._~+/]+=*/gi, replacement: `$1 ${REDACTED}` },
-  { pattern: /(?<![\w.-])eyJ[\w-]{5,}\.[\w-]{5,}\.[\w-]*/g, replacement: REDACTED },
-  // AWS access key ids, Stripe, GitHub and Slack tokens.
-  { pattern: /(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])/g, replacement: REDACTED },
-  { pattern: /(?<![\w-])(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{8,}/g, replacement: REDACTED },
-  { pattern: /(?<!\w)(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_\w{20,})/g, replacement: REDACTED },
-  { pattern: /(?<![\w-])(?:xox[abposr]|xapp)-[A-Za-z0-9-]{10,}/g, replacement: REDACTED },
-  // A PEM private key from BEGIN to END (or to 16 KB, a bound no real key reaches).
-  {
-    pattern:
-      /-----BEGIN [A-Z ]{0,32}PRIVATE KEY-----(?:[^-]|-(?!----END)){0,16384}(?:-----END [A-Z ]{0,32}PRIVATE KEY-----)?/g,
-    replacement: REDACTED,
-  },
-];
-
-/**
- * `Cookie: a=1; session=...`: every cookie of the header goes, up to the end of the line (cookie values hold
- * no quote nor backslash, so a header inside a JSON string ends there).
- */
-const COOKIE_HEADER = /(?<![\w-])((?:set-)?cookie[ \t]{0,16}:[ \t]{0,16})[^\r\n"\\]+/gi;
-
-/**
- * `key: value`, `key=value`, `"key": "value"`, `{\"key\": \"value\"}`, `key%3Dvalue` inside free text (query
- * strings, JSON that did not parse, messages such as `retry with password=...`); the value quoted or up to
- * the next separator (`&` or its encoded `%26` too). The match starts only where a key starts (the
- * lookbehind), and the lookahead, atomic in JavaScript, decides once per key whether it names a secret: no
- * key is rescanned, unlike the old `[\w.-]*(?:password|...)[\w.-]*`, which was cubic on runs of key words.
- */
-const KEY_VALUE = new RegExp(
-  `(?<!${KEY_CHAR})((?=${KEY_CHAR}*?(?:${SENSITIVE_WORDS})|(?:${KEY_CHAR}*?[_.-])?(?:${SENSITIVE_LAST_WORDS})(?!${KEY_CHAR}))${KEY_CHAR}+)` +
-    `(\\\\{0,3}["']?[ \\t]{0,16}(?:[:=]|%3[ad])[ \\t]{0,16})` +
-    // The quoted value runs to its closing quote or, unclosed, to the end. An optional scheme word
-    // (`Authorization: Token <credential>`) is taken with the value when a long credential-like token follows.
-    `(?:\\\\{0,3}"[^"]*"?|\\\\{0,3}'[^']*'?|(?:[A-Za-z][\\w-]*[ \\t]{1,8}(?=[\\w\\-.~+/]{8}))?(?:[^\\s"',;&}%]|%(?!26))+)`,
-  'gi',
-);
-
-/** Every regular expression that runs over outside text, for the ReDoS check in the tests. */
 export const PATTERNS_ON_OUTSIDE_TEXT: readonly RegExp[] = [
-  SENSITIVE_KEY,
-  ...SECRET_LOOKS.map(({ pattern }) => pattern),
-  COOKIE_HEADER,
-  KEY_VALUE,
+  ...SECRET_FORMATS.map(({ pattern }) => pattern),
+  ...CONTEXT_PATTERNS,
+  ...RANDOM_TOKEN_PATTERNS,
 ];
 
 /**
- * Secrets recognised by their look go first, so that `Authorization: Bearer <token>` loses the token and not
- * only the word `Bearer`; then cookie headers; then the values of sensitive keys. Text past
- * `MAX_SCRUBBED_CHARACTERS` is cut first and replaced by a marker: never shown unscrubbed.
+ * Text past `MAX_SCRUBBED_CHARACTERS` is cut first and replaced by a marker: never shown unscrubbed.
  */
 export function scrubText(text: string): string {
   if (text.length <= MAX_SCRUBBED_CHARACTERS) return redactSecrets(text);
@@ -111,23 +70,31 @@ function isHighSurrogate(code: number): boolean {
   return code >= 0xd800 && code <= 0xdbff;
 }
 
-/** The scrubbing itself, uncut: linear in the text's length (measured by `npm run bench`). */
+/**
+ * The scrubbing itself, uncut: linear in the text's length (measured by `npm run bench`). Families first, by
+ * what they are: credentials in URLs, vendors' token formats, the credential after `Bearer`, e-mail
+ * addresses; then by where they stand (`redactByContext`); last, by their shape, any long random token left.
+ */
 export function redactSecrets(text: string): string {
-  let withoutPatterns = redactUrlCredentials(text);
-  for (const { pattern, replacement } of SECRET_LOOKS) {
-    withoutPatterns = withoutPatterns.replace(pattern, replacement);
-  }
-  withoutPatterns = redactEmailAddresses(withoutPatterns);
-  const withoutCookies = withoutPatterns.replace(COOKIE_HEADER, `$1${REDACTED}`);
-  // The quotes of a quoted value go with the value.
-  return withoutCookies.replace(KEY_VALUE, `$1$2${REDACTED}`);
+  const withoutFormats = redactUrlCredentials(text).replace(SECRET_FORMATS_PATTERN, REDACTED);
+  const withoutAddresses = redactEmailAddresses(redactAuthSchemes(withoutFormats));
+  return redactRandomTokens(redactByContext(withoutAddresses));
 }
 
 /** Where the credentials of a URL end: none of these appear unencoded in `user:password`. */
 const URL_CREDENTIALS_END = /[\s@"'`<>\\]/;
 
 /**
- * `scheme://user:password@host` becomes `scheme://[REDACTED]@host`; the password may hold `/` or `:`
+ * A user name alone that is a key (`https://<key>@o1.ingest.sentry.io/42`, a Sentry DSN), not a name such as
+ * `git` in `ssh://git@github.com`.
+ */
+function isKeyInUserInfo(userInfo: string): boolean {
+  return /^[A-Za-z0-9_-]{16,}$/.test(userInfo) && /[0-9]/.test(userInfo) && /[A-Za-z]/.test(userInfo);
+}
+
+/**
+ * `scheme://user:password@host` and `scheme://<key>@host` become `scheme://[REDACTED]@host`; the password may
+ * hold `/` or `:`
  * (`postgresql://app:pa/ss@db`). A scan rather than a regular expression: the credentials of one `://` may
  * run over the next `://`, which a regular expression would rescan from there. Here each character is
  * looked at a bounded number of times: the end and the colon are found with pointers that only move forward.
@@ -144,7 +111,8 @@ function redactUrlCredentials(text: string): string {
     while (end < text.length && !URL_CREDENTIALS_END.test(text[end] as string)) end++;
     if (colon < credentialsStart) colon = credentialsStart;
     while (colon < end && text[colon] !== ':') colon++;
-    if (text[end] !== '@' || colon >= end) continue;
+    if (text[end] !== '@') continue;
+    if (colon >= end && !isKeyInUserInfo(text.slice(credentialsStart, end))) continue;
     result += `${text.slice(copiedUpTo, credentialsStart)}${REDACTED}`;
     copiedUpTo = end;
   }
@@ -186,10 +154,17 @@ function redactEmailAddresses(text: string): string {
   return copiedUpTo === 0 ? text : result + text.slice(copiedUpTo);
 }
 
-/** A `JSON.stringify` replacer: values under sensitive keys are replaced whole, strings are scrubbed. */
+/** A `JSON.stringify` replacer: values under secrets' keys are replaced whole, strings are scrubbed. */
 export function scrubReplacer(key: string, value: unknown): unknown {
-  if (key !== '' && value !== undefined && value !== null && isSensitiveKey(key)) return REDACTED;
+  if (key !== '' && isSecretUnder(key, value)) return REDACTED;
   return typeof value === 'string' ? scrubText(value) : value;
+}
+
+/** A value under a key that names a secret, or a credential-like string under a key-like name (`sentry_key`). */
+function isSecretUnder(key: string, value: unknown): boolean {
+  if (value === undefined || value === null) return false;
+  if (isSensitiveKey(key)) return true;
+  return typeof value === 'string' && isKeyLikeName(key) && isCredentialLike(value);
 }
 
 /**
@@ -211,10 +186,7 @@ function scrubValue(value: unknown, seen: WeakSet<object>, depth: number): unkno
   const source =
     value instanceof Error ? { name: value.name, message: value.message, stack: value.stack } : value;
   for (const [key, item] of Object.entries(source)) {
-    copy[key] =
-      item !== undefined && item !== null && isSensitiveKey(key)
-        ? REDACTED
-        : scrubValue(item, seen, depth + 1);
+    copy[key] = isSecretUnder(key, item) ? REDACTED : scrubValue(item, seen, depth + 1);
   }
   return copy;
 }

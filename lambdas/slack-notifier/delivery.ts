@@ -1,8 +1,12 @@
+import { redactKnownSecrets, webhookSecretParts } from '../shared/known-secrets';
+import { scrubText } from '../shared/scrubber';
+
 /**
  * Posts a message to a Slack incoming webhook until Slack says `ok`, Slack rejects it for good, or the time
  * budget ends. 429 waits Retry-After (bounded); 5xx, timeouts and connection errors back off exponentially
  * with jitter; every post to one webhook waits for the previous one plus `minIntervalMs` (Slack allows about
- * one message per second per webhook). The webhook URL is a secret: it appears in no result and no error.
+ * one message per second per webhook). The webhook URL is a secret: it appears in no result and no error, and
+ * neither does any part of it that Slack's answer echoes.
  */
 export type RetryCause = 'rate_limited' | 'server_error' | 'timeout' | 'network_error';
 export type FailureReason = 'rejected' | RetryCause;
@@ -146,7 +150,7 @@ async function post(url: string, payload: string, timeoutMs: number): Promise<At
       redirect: 'error',
       signal: AbortSignal.timeout(timeoutMs),
     });
-    const body = (await response.text()).trim().slice(0, MAX_ERROR_CHARS);
+    const body = slackAnswer(await response.text(), url);
     if (response.status === 200 && body === 'ok') return { kind: 'ok', status: 200 };
     if (response.status === 429) {
       return {
@@ -171,6 +175,15 @@ async function post(url: string, payload: string, timeoutMs: number): Promise<At
     const code = ((error as Error & { cause?: { code?: unknown } }).cause?.code ?? name) as string;
     return { kind: 'retry', cause: 'network_error', detail: String(code).slice(0, 50) };
   }
+}
+
+/**
+ * Slack's answer as it may be logged and queued: without any part of the webhook's path, scrubbed, and cut
+ * (after redacting, so that the cut cannot leave the start of a secret behind a shortened match).
+ */
+function slackAnswer(body: string, url: string): string {
+  const redacted = redactKnownSecrets(body.slice(0, 4 * MAX_ERROR_CHARS).trim(), webhookSecretParts(url));
+  return scrubText(redacted).slice(0, MAX_ERROR_CHARS);
 }
 
 /** Retry-After in seconds (Slack's form) or as an HTTP date; one second when missing or unreadable. */

@@ -1,3 +1,4 @@
+import { redactKnownSecrets, webhookSecretParts } from '../../lambdas/shared/known-secrets';
 import { REDACTED, scrubText } from '../../lambdas/shared/scrubber';
 
 /** Shorter values are not secrets worth replacing (and would redact ordinary words). */
@@ -5,11 +6,14 @@ const MIN_SECRET_LENGTH = 6;
 
 /**
  * The last line of defence before anything is printed: every secret value verify has read (webhook URLs, the
- * DSN's key, tokens, passwords) is replaced wherever it appears, then the shared scrubber removes what looks
- * like a secret. The checks print only hosts and status codes in the first place.
+ * DSN's key, tokens, passwords) is replaced wherever it appears, any piece of a secret URL's path or query
+ * too (a peer's error that echoes `B000/SECRETXYZ` or a cut-off token), then the shared scrubber removes what
+ * looks like a secret. The checks print only hosts, status codes and peers' short error strings.
  */
 export class Redactor {
   readonly #secrets = new Set<string>();
+  /** Segments of secret URLs' paths and values of their queries: redacted whole or in part. */
+  readonly #urlParts = new Set<string>();
 
   /** A secret value, such as a token or a password. */
   add(value: string | undefined): void {
@@ -24,6 +28,7 @@ export class Redactor {
     if (!url) return;
     this.#remember(url.pathname + url.search);
     this.#remember(url.search);
+    for (const part of webhookSecretParts(value)) this.#urlParts.add(part);
     this.#remember(decoded(url.username)); // a DSN's key
     this.#remember(decoded(url.password));
   }
@@ -40,7 +45,7 @@ export class Redactor {
     for (const secret of [...this.#secrets].sort((a, b) => b.length - a.length)) {
       redacted = redacted.split(secret).join(REDACTED);
     }
-    return scrubText(redacted);
+    return scrubText(redactKnownSecrets(redacted, [...this.#urlParts]));
   }
 
   #remember(value: string): void {

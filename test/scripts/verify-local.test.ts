@@ -10,7 +10,7 @@ import { type InfluxStandIn, startInfluxServer } from '../support/influxdb-serve
 import { createTestDatabase, TEST_POSTGRES_URL, type TestDatabase } from '../support/postgres';
 import { type PrivateRedis, startPrivateRedis } from '../support/private-redis';
 import { type SentryStandIn, startSentryStandIn } from '../support/sentry-server';
-import { type SlackServer, startSlackServer } from '../support/slack-server';
+import { type SlackReply, type SlackServer, startSlackServer } from '../support/slack-server';
 import { checklistLine, runVerifyCli } from '../support/verify-cli';
 
 /**
@@ -118,6 +118,40 @@ describe('npm run verify -- --local', () => {
     expect(gone.posts).toHaveLength(1);
     expect(run.stdout + run.stderr).not.toContain(gone.secretPath.split('/').at(-1));
   });
+
+  it.each([
+    [
+      404,
+      (path: string) => `no_service for ${path.split('/').slice(-2).join('/')}`,
+      'no_service for [REDACTED]/[REDACTED]',
+    ],
+    [403, (path: string) => `invalid_token ${path.split('/').at(-1)}`, 'invalid_token [REDACTED]'],
+  ])(
+    "prints a %i whose error echoes the webhook's path without any piece of it",
+    async (status, echo, shown) => {
+      // Prepare: the stand-in's path is known once it runs; its script is read at each post.
+      const script: SlackReply[] = [];
+      const echoing = await startSlackServer(script);
+      script.push({ status, body: echo(echoing.secretPath) });
+
+      // Act
+      const run = await runVerifyCli(
+        ['--local', '--url', server.url],
+        environment({ SLACK_WEBHOOK_URL: echoing.url }),
+      );
+      await echoing.close();
+
+      // Assess
+      const { line } = checklistLine(run.stdout, 'Slack');
+      expect(line).toMatch(new RegExp(`^\\[FAIL\\] Slack\\s+HTTP ${status} from 127\\.0\\.0\\.1:\\d+ \\(`));
+      expect(line).toContain(`(${shown})`);
+      const printed = run.stdout + run.stderr;
+      for (const segment of echoing.secretPath.split('/').filter((part) => /[A-Z0-9]/.test(part))) {
+        expect(printed).not.toContain(segment.slice(0, 4));
+        expect(printed).not.toContain(segment.slice(-4));
+      }
+    },
+  );
 
   it('fails a Slack webhook that accepts the connection and never answers, at the timeout, and still ends', async () => {
     // Prepare

@@ -100,6 +100,69 @@ describe('scrubText', () => {
     expect(scrubbed).toContain(`token=${REDACTED}…[`);
   });
 
+  it.each([
+    [
+      'a signature parameter (Azure SAS)',
+      '/c/b?sv=2022-11-02&sp=r&sig=AbC%2Bd12ef',
+      `/c/b?sv=2022-11-02&sp=r&sig=${REDACTED}`,
+    ],
+    ['a key parameter', '/maps?key=k3y-v4lue&q=hall', `/maps?key=${REDACTED}&q=hall`],
+    ['an OAuth code', '/callback?code=4%2F0AX4&state=xyz', `/callback?code=${REDACTED}&state=xyz`],
+    [
+      'a URL-encoded ticket',
+      'next=%2Fv1%3Fticket%3DST-1234%26x%3D1',
+      `next=%2Fv1%3Fticket%3D${REDACTED}%26x%3D1`,
+    ],
+    [
+      'a credential-like value under a key-like name',
+      'sentry_key=0123456789abcdef0123456789abcdef, sentry_version=7',
+      `sentry_key=${REDACTED}, sentry_version=7`,
+    ],
+    [
+      'a camel-case key-like name in JSON',
+      '{"stripeKey":"a1B2c3D4e5F6g7H8i9"}',
+      `{"stripeKey":"${REDACTED}"}`,
+    ],
+    ['a PHP array entry', "'db_password' => 'hunter2'", `'db_password' => ${REDACTED}`],
+    [
+      "a Sentry DSN's key",
+      'https://0123456789abcdef0123456789abcdef@o1.ingest.sentry.io/42',
+      `https://${REDACTED}@o1.ingest.sentry.io/42`,
+    ],
+    [
+      'a random segment of a path, alone',
+      'GET /reset/Xk9fT2qZaB3cD4eF5gH6iJ7kL8mN9oP0 404',
+      `GET /reset/${REDACTED} 404`,
+    ],
+    [
+      'a base64 secret whose slashes are its own',
+      'aws wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY1 used',
+      `aws ${REDACTED} used`,
+    ],
+  ])('redacts %s', (_kind, text, expected) => {
+    expect(scrubText(text)).toBe(expected);
+  });
+
+  it.each([
+    ['key-like names with ordinary values', 'cache_key=org-1:events partition_key=org-1 status_code=503'],
+    ['an idempotency key that is a UUID', 'idempotency_key=2b7f0c1e-4d3a-4b2c-9e8f-1a2b3c4d5e6f'],
+    [
+      "a Secrets Manager secret's ARN",
+      'arn:aws:secretsmanager:eu-west-1:123456789012:secret:signupflow/db-AbCdEf',
+    ],
+    [
+      "a Lambda function's generated name",
+      'SignUpFlowMonitoring-production-ApiFunctionCE271BD4-4q7TNsJ3lFGx',
+    ],
+    [
+      'a commit SHA and a trace id',
+      'release 9fceb02d0ae598e95dc970b74767f19372d61af8 trace 1-6748a1f0-3c2d1e0f9a8b7c6d5e4f3a2b',
+    ],
+    ['a user name in a URL', 'git clone https://ci@localhost:8443/signupflow.git'],
+  ])('leaves %s readable', (_kind, text) => {
+    expect(scrubText(text)).toBe(text);
+  });
+
   it('leaves ordinary text alone', () => {
     const text = 'GET /api/events?organization_id=org-1&limit=20 answered 200 in 12 ms';
     expect(scrubText(text)).toBe(text);
@@ -137,6 +200,14 @@ describe('scrub', () => {
       config: { sentryDsn: REDACTED, slack_webhook: REDACTED, client_secret: REDACTED },
     });
     expect(input.user.password).toBe('p');
+  });
+
+  it('replaces a credential-like value under a key-like name, and keeps an ordinary one', () => {
+    // Act
+    const scrubbed = scrub({ sentry_key: '0123456789abcdef0123456789abcdef', cache_key: 'org-1', apiKey: 3 });
+
+    // Assess
+    expect(scrubbed).toEqual({ sentry_key: REDACTED, cache_key: 'org-1', apiKey: REDACTED });
   });
 
   it('scrubs errors and survives cycles', () => {
@@ -198,9 +269,12 @@ describe('isSensitiveKey', () => {
     expect(isSensitiveKey(key)).toBe(true);
   });
 
-  it.each(['passenger', 'author', 'bypass', 'oauthProvider', 'name'])('takes %s for no secret', (key) => {
-    expect(isSensitiveKey(key)).toBe(false);
-  });
+  it.each(['passenger', 'author', 'bypass', 'oauthProvider', 'name', 'secretsManager'])(
+    'takes %s for no secret',
+    (key) => {
+      expect(isSensitiveKey(key)).toBe(false);
+    },
+  );
 });
 
 describe('scrubReplacer', () => {

@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SlackDelivery } from '../../../lambdas/slack-notifier/delivery';
-import { OK, type SlackServer, startSlackServer } from '../../support/slack-server';
+import { OK, type SlackReply, type SlackServer, startSlackServer } from '../../support/slack-server';
 
 /** A port on 127.0.0.1 that nobody listens on. */
 async function closedPort(): Promise<number> {
@@ -145,5 +145,60 @@ describe('SlackDelivery', () => {
     const [first, other, second] = slack.posts.map((post) => post.receivedAt);
     expect((other ?? 0) - (first ?? 0)).toBeLessThan(500);
     expect((second ?? 0) - (first ?? 0)).toBeGreaterThanOrEqual(995);
+  });
+});
+
+/** Every piece of four characters of the webhook's secret path segments that `text` still holds. */
+function pathPiecesIn(text: string, secretPath: string): string[] {
+  const segments = secretPath.split('/').filter((segment) => /[A-Z0-9]/.test(segment));
+  return segments.flatMap((segment) =>
+    Array.from({ length: segment.length - 3 }, (_, start) => segment.slice(start, start + 4)).filter(
+      (piece) => text.includes(piece),
+    ),
+  );
+}
+
+describe("SlackDelivery and Slack's echo of the webhook's path", () => {
+  let slack: SlackServer | undefined;
+  afterEach(async () => {
+    await slack?.close();
+    slack = undefined;
+  });
+
+  it.each([
+    [404, (path: string) => `no_service for ${path.split('/').slice(-2).join('/')}`],
+    [403, (path: string) => `invalid_token ${path.split('/').at(-1)}`],
+    [404, (path: string) => `unknown webhook ${path}`],
+    [410, (path: string) => `channel gone: ${path.split('/').at(-1)?.slice(0, 10)}`],
+  ])('keeps no piece of the path from a %i answer', async (status, echo) => {
+    // Prepare: the stand-in's path is known once it runs; its script is read at each post.
+    const script: SlackReply[] = [];
+    slack = await startSlackServer(script);
+    script.push({ status, body: echo(slack.secretPath) });
+    const delivery = new SlackDelivery({ minIntervalMs: 0 });
+
+    // Act
+    const result = await delivery.deliver({ key: '#a', url: slack.url }, '{}', Date.now() + 5_000);
+
+    // Assess
+    expect(result).toMatchObject({ delivered: false, reason: 'rejected', status });
+    expect(pathPiecesIn(JSON.stringify(result), slack.secretPath)).toEqual([]);
+    expect(JSON.stringify(result)).toContain('[REDACTED]');
+  });
+
+  it('scrubs a secret of any kind that an answer carries', async () => {
+    // Prepare
+    slack = await startSlackServer([
+      { status: 400, body: 'invalid_payload: Authorization: Bearer abcdefghijklmnop1234 rejected' },
+    ]);
+    const delivery = new SlackDelivery({ minIntervalMs: 0 });
+
+    // Act
+    const result = await delivery.deliver({ key: '#a', url: slack.url }, '{}', Date.now() + 5_000);
+
+    // Assess
+    expect(result).toMatchObject({
+      slackError: 'invalid_payload: Authorization: [REDACTED] [REDACTED] rejected',
+    });
   });
 });

@@ -7,7 +7,7 @@ import type { DeadLetter } from '../../../lambdas/slack-notifier/notify';
 import { SECRETS } from '../../fixtures/secrets';
 import { lambdaContext } from '../../support/lambda-events';
 import { type CapturedOutput, captureOutput } from '../../support/output';
-import { OK, type SlackServer, startSlackServer } from '../../support/slack-server';
+import { OK, type SlackReply, type SlackServer, startSlackServer } from '../../support/slack-server';
 import { snsEvent } from './fixtures';
 
 type Handler = typeof import('../../../lambdas/slack-notifier/handler')['handler'];
@@ -240,6 +240,28 @@ describe('the Slack notifier against a Slack stand-in', () => {
       );
     },
   );
+
+  it("logs and queues Slack's answer without the piece of the webhook's path it echoes", async () => {
+    const script: SlackReply[] = [];
+    slack = await startSlackServer(script);
+    const [, , team, channel, token] = slack.secretPath.split('/');
+    script.push({ status: 404, body: `no_service for ${channel}/${token} (team ${team})` });
+    const handler = await loadHandler({ SLACK_WEBHOOK_URL: slack.url });
+
+    await handler(snsEvent('cloudwatch-alarm'), contextWithTimeout(30_000));
+
+    const queued = sqs.commandCalls(SendMessageCommand)[0]?.args[0].input;
+    const everything = `${output.text()}\n${queued?.MessageBody}\n${JSON.stringify(queued?.MessageAttributes)}`;
+    for (const part of [team, channel, token, token?.slice(0, 8), token?.slice(-8)]) {
+      expect(everything).not.toContain(part);
+    }
+    expect(output.records()).toContainEqual(
+      expect.objectContaining({
+        message: 'Not delivered to Slack: kept in the dead-letter queue',
+        slackError: 'no_service for [REDACTED]/[REDACTED] (team [REDACTED])',
+      }),
+    );
+  });
 
   it('fails the invocation when the dead-letter queue refuses the message too, so that it is retried', async () => {
     slack = await startSlackServer([{ status: 404, body: 'no_service' }]);

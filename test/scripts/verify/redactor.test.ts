@@ -28,6 +28,22 @@ describe('the verify output redactor', () => {
     );
   });
 
+  it("replaces any piece of a secret URL's path that a peer's error echoes, and keeps its route words", () => {
+    // Prepare
+    const redactor = new Redactor();
+    redactor.addSecretUrl('https://hooks.example.com/services/T000/B000/SECRETXYZ');
+
+    // Act
+    const redacted = redactor.apply(
+      'HTTP 404 (no_service for B000/SECRETXYZ)\nHTTP 403 (invalid_token SECRETX)\nservices ok',
+    );
+
+    // Assess
+    expect(redacted).toBe(
+      'HTTP 404 (no_service for [REDACTED]/[REDACTED])\nHTTP 403 (invalid_token [REDACTED])\nservices ok',
+    );
+  });
+
   it('takes only the password of a connection string, and what the shared scrubber recognises', () => {
     // Prepare
     const redactor = new Redactor();
