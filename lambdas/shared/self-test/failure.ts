@@ -52,10 +52,12 @@ const TIMEOUT_NAMES = new Set([
   'RequestTimeout',
   'ConnectTimeoutError',
 ]);
+/** SNS answers `AuthorizationError` on the wire; the SDK raises it as its modeled `AuthorizationErrorException`. */
 const DENIED_NAMES = new Set([
   'AccessDenied',
   'AccessDeniedException',
   'AuthorizationError',
+  'AuthorizationErrorException',
   'KMSAccessDeniedException',
 ]);
 const MISSING_NAMES = new Set([

@@ -3,6 +3,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { Redis } from 'ioredis';
 import pg from 'pg';
@@ -18,6 +19,7 @@ import {
 import {
   type AwsStandIn,
   awsJsonError,
+  awsQueryError,
   notAuthorized,
   startAwsStandIn,
   type WireAnswer,
@@ -359,7 +361,7 @@ describe('classify: AWS SDK errors, as the SDK raises them from the wire', () =>
     maxAttempts: 1,
   });
   const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:signupflow/db-password-AbC123';
-  const _TOPIC_ARN = 'arn:aws:sns:eu-west-1:123456789012:signupflow-test-alerts';
+  const TOPIC_ARN = 'arn:aws:sns:eu-west-1:123456789012:signupflow-test-alerts';
 
   beforeAll(async () => {
     standIn = await startAwsStandIn(() => answer);
@@ -425,6 +427,24 @@ describe('classify: AWS SDK errors, as the SDK raises them from the wire', () =>
     );
 
     expect(classify(error)).toMatchObject({ kind: 'denied', code: 'AccessDeniedException' });
+  });
+
+  it('calls an SNS AuthorizationError (the Query protocol, HTTP 403) denied', async () => {
+    // Prepare
+    answer = awsQueryError(403, 'AuthorizationError', notAuthorized('SNS:Publish', TOPIC_ARN));
+
+    // Act
+    const error = await rejectionOf(() =>
+      new SNSClient(aws()).send(new PublishCommand({ TopicArn: TOPIC_ARN, Message: 'self-test' })),
+    );
+
+    // Assess: the SDK raises the modeled AuthorizationErrorException for it
+    expect((error as Error).name).toBe('AuthorizationErrorException');
+    expect(classify(error)).toEqual({
+      kind: 'denied',
+      code: 'AuthorizationErrorException',
+      message: notAuthorized('SNS:Publish', TOPIC_ARN),
+    });
   });
 
   it('calls an SQS queue that does not exist missing', async () => {
