@@ -1,3 +1,5 @@
+import { scrubText } from '../scrubber';
+
 /** What kind of failure a dependency check met: `npm run verify` turns it into a fix for the network. */
 export type FailureKind =
   | 'timeout' // no answer in time: usually no route (a missing NAT or endpoint) or a security group
@@ -72,12 +74,15 @@ const POSTGRES_AUTH = new Set(['28P01', '28000']);
 const POSTGRES_MISSING = new Set(['3D000', '42P01']);
 const POSTGRES_DENIED = new Set(['42501']);
 
-/** The kind of `error`, its code, and its message cut to one short line. */
+/**
+ * The kind of `error`, its code, and its message scrubbed of secrets and cut to one short line: scrubbed first,
+ * because a cut through a secret (a URL's password) leaves a start that no pattern recognises any more.
+ */
 export function classify(error: unknown): Failure {
   const cause = rootCause(error);
   const { name, code, message } = cause as { name?: unknown; code?: unknown; message?: unknown };
   const codeText = typeof code === 'string' ? code : undefined;
-  const text = oneLine(typeof message === 'string' && message ? message : String(cause));
+  const text = oneLine(scrubText(typeof message === 'string' && message ? message : String(cause)));
   const failure = (kind: FailureKind): Failure => ({
     kind,
     ...(codeText && { code: codeText }),

@@ -192,4 +192,18 @@ describe('runDependencyChecks: no secret in the report', () => {
 
     expect(result).toMatchObject({ ok: true, detail: 'posted to [REDACTED]' });
   });
+
+  it('scrubs a long message before cutting it, so that no first characters of a secret are left', async () => {
+    // Prepare: a connection URL whose password straddles the 300-character cut
+    const url = `postgres://signupflow_monitoring:${SECRETS.password}@db.internal:5432/signupflow`;
+    const context = `could not connect to ${'the database of the stage '.repeat(20)}`.slice(0, 255);
+    const check = failingWith(`${context} at ${url}`);
+
+    // Act
+    const [result] = await runDependencyChecks([check], DEADLINE_MS);
+
+    // Assess
+    expect(result?.failure?.message.length).toBeLessThanOrEqual(300);
+    expect(result?.failure?.message).not.toContain(SECRETS.password.slice(0, 4));
+  });
 });
