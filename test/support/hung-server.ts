@@ -29,7 +29,11 @@ export async function startHungServer(): Promise<HungServer> {
       accepted.delete(socket);
     });
     socket.on('error', () => undefined);
-    if (forwardTo === undefined) return; // accept, read nothing, answer nothing
+    if (forwardTo === undefined) {
+      // Accept and never answer; what the client sends is read and dropped, so that its close is seen.
+      socket.resume();
+      return;
+    }
     const upstream = net.connect(forwardTo, '127.0.0.1');
     sockets.add(upstream);
     upstream.on('close', () => sockets.delete(upstream));
