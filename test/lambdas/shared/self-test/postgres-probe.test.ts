@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runDependencyChecks } from '../../../../lambdas/shared/self-test/dependency-checks';
+import { DeadlineError } from '../../../../lambdas/shared/self-test/failure';
 import { postgresCheck } from '../../../../lambdas/shared/self-test/postgres-probe';
 import { closedPort, type HungServer, startHungServer } from '../../../support/hung-server';
 import { TEST_POSTGRES_URL } from '../../../support/postgres';
@@ -61,5 +62,25 @@ describe('postgresCheck: one query over a connection of its own', { timeout: 5_0
     expect(result).toMatchObject({ ok: false, failure: { kind: 'timeout' } });
     expect(server.connections).toBe(1);
     await vi.waitFor(() => expect(server.open).toBe(0), { timeout: 1_000 });
+  });
+
+  it('opens no connection when the deadline passed while its settings were still being read', async () => {
+    // Prepare: the settings (a password secret) arrive only after the check was given up
+    hung = await startHungServer();
+    const server = hung;
+    let deliverSettings: (settings: pg.ClientConfig) => void = () => undefined;
+    const settings = new Promise<pg.ClientConfig>((resolve) => {
+      deliverSettings = resolve;
+    });
+    const controller = new AbortController();
+    const running = checkOf(() => settings).run(controller.signal);
+
+    // Act
+    controller.abort(new DeadlineError('no answer within 0.2 s'));
+    deliverSettings({ host: '127.0.0.1', port: server.port, user: 'postgres' });
+
+    // Assess
+    await expect(running).rejects.toBeInstanceOf(DeadlineError);
+    expect(server.connections).toBe(0);
   });
 });
