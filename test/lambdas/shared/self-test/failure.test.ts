@@ -23,7 +23,7 @@ import {
   notAuthorized,
   startAwsStandIn,
   type WireAnswer,
-} from '../../../support/aws-wire-errors';
+} from '../../../support/aws-wire';
 import { startNxdomainServer } from '../../../support/dns-stand-in';
 import { closedPort, type HungServer, startHungServer } from '../../../support/hung-server';
 import { type PasswordPostgres, startPasswordPostgres } from '../../../support/password-postgres';

@@ -1,3 +1,4 @@
+/** AWS APIs on 127.0.0.1 as the SDK speaks to them, for tests that want the real SDK on the wire. */
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -80,4 +81,25 @@ export async function startAwsStandIn(answer: (request: RecordedRequest) => Wire
 /** The IAM refusal text AWS writes, for an action on a resource. */
 export function notAuthorized(action: string, resource: string): string {
   return `User: arn:aws:sts::123456789012:assumed-role/signupflow-test-fn/signupflow-test-fn is not authorized to perform: ${action} on resource: ${resource} because no identity-based policy allows the ${action} action`;
+}
+
+/** Secrets Manager's answer to GetSecretValue (AWS JSON 1.1) for a secret holding `secretString`. */
+export function secretValueAnswer(secretArn: string, secretString: string): WireAnswer {
+  return {
+    status: 200,
+    headers: { 'content-type': 'application/x-amz-json-1.1' },
+    body: JSON.stringify({
+      ARN: secretArn,
+      Name: secretArn.split(':secret:')[1]?.replace(/-[A-Za-z0-9]{6}$/, ''),
+      SecretString: secretString,
+      VersionId: 'c3a8e6f0-0000-4000-8000-000000000003',
+      VersionStages: ['AWSCURRENT'],
+      CreatedDate: 1_764_000_000,
+    }),
+  };
+}
+
+/** The SecretId a GetSecretValue request asks for. */
+export function requestedSecretId(request: RecordedRequest): string | undefined {
+  return (JSON.parse(request.body || '{}') as { SecretId?: string }).SecretId;
 }
