@@ -180,6 +180,24 @@ describe("sentryChecks: Sentry's ingest host, without sending an event", () => {
     expect(JSON.stringify(results)).not.toContain('publickey');
     expect(sentry.envelopes).toHaveLength(0);
   });
+
+  it('reports a DSN that is not a URL as a configuration failure instead of failing the whole self-test', async () => {
+    // Act
+    const results = await runDependencyChecks(
+      sentryChecks({ SENTRY_DSN: 'publickey@o1.ingest.sentry.io/1' }),
+      DEADLINE_MS,
+    );
+
+    // Assess
+    expect(results).toEqual([
+      expect.objectContaining({
+        dependency: 'Sentry',
+        ok: false,
+        failure: expect.objectContaining({ kind: 'config' }),
+      }),
+    ]);
+    expect(JSON.stringify(results)).not.toContain('publickey');
+  });
 });
 
 describe('secretCheck: a secret read past the cache, through Powertools and the SDK', () => {
