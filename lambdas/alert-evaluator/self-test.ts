@@ -1,5 +1,6 @@
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { MONITORING_GRANTS } from '../schema-migrator/monitoring-grants';
 import { SELF_TEST_AWS_CLIENT_CONFIG } from '../shared/self-test/aws-clients';
 import { monitoringDatabaseChecks } from '../shared/self-test/database-checks';
 import type { DependencyCheck } from '../shared/self-test/dependency-checks';
@@ -36,23 +37,29 @@ export async function selfTest(request: SelfTestRequest, env: Env = process.env)
   return report;
 }
 
+/** The tables a run writes (rule state, the outbox, the export watermarks) and what it does to each. */
+const RUN_WRITES = ['alert_rule_state', 'alert_notifications', 'metrics_export_state'].flatMap((table) =>
+  (MONITORING_GRANTS[table] ?? []).map((privilege) => ({ table, privilege })),
+);
+
+/**
+ * The rules as the role reads them, and each privilege a run needs that the role lacks. One privilege per
+ * `has_table_privilege` call: given a list, it answers whether the role holds any of them, not all.
+ */
 const RULES_AND_WRITES_SQL = `SELECT count(*)::int AS rules,
-  has_table_privilege('alert_rule_state', 'INSERT, UPDATE')
-    AND has_table_privilege('alert_notifications', 'INSERT, UPDATE')
-    AND has_table_privilege('metrics_export_state', 'INSERT, UPDATE') AS writes
+  array_remove(ARRAY[${RUN_WRITES.map(
+    ({ table, privilege }) =>
+      `CASE WHEN has_table_privilege('${table}', '${privilege}') THEN NULL ELSE '${privilege} on ${table}' END`,
+  ).join(', ')}]::text[], NULL) AS missing
 FROM alert_rules`;
 
 function describeRulesAndWrites(rows: Record<string, unknown>[]): string {
   const [row] = rows;
-  if (row?.writes !== true) {
-    throw Object.assign(
-      new Error('may read alert_rules but not write its state, outbox or export watermarks'),
-      {
-        code: '42501',
-      },
-    );
+  const missing = (row?.missing ?? []) as string[];
+  if (missing.length > 0) {
+    throw Object.assign(new Error(`may read alert_rules but lacks ${missing.join(', ')}`), { code: '42501' });
   }
-  return `${row.rules} rules, state and outbox writable`;
+  return `${row?.rules} rules, state and outbox writable`;
 }
 
 /** One GetMetricData call for the evaluator's own runs of the last 15 minutes: the API and the grant. */

@@ -283,6 +283,39 @@ describe("the alert evaluator's self-test: everything a run reaches, and the tes
     await vi.waitFor(() => expect(server.open).toBe(0), { timeout: 1_000 });
   });
 
+  it('fails Postgres as denied, naming the privilege, when the role may not update the rules’ state', async () => {
+    // Prepare
+    await adminQuery(`REVOKE UPDATE ON alert_rule_state FROM ${role}`);
+    everything();
+
+    // Act
+    let report: Awaited<ReturnType<typeof selfTest>>;
+    try {
+      report = await selfTest({});
+    } finally {
+      await adminQuery(`GRANT UPDATE ON alert_rule_state TO ${role}`);
+    }
+
+    // Assess
+    const postgres = resultFor(report, 'Postgres');
+    expect(postgres).toMatchObject({ ok: false, failure: { kind: 'denied', code: '42501' } });
+    expect(postgres.failure?.message).toContain('UPDATE on alert_rule_state');
+  });
+
+  it('fails Postgres as denied when the role may not delete claimed notifications', async () => {
+    await adminQuery(`REVOKE DELETE ON alert_notifications FROM ${role}`);
+    everything();
+
+    let report: Awaited<ReturnType<typeof selfTest>>;
+    try {
+      report = await selfTest({});
+    } finally {
+      await adminQuery(`GRANT DELETE ON alert_notifications TO ${role}`);
+    }
+
+    expect(resultFor(report, 'Postgres').failure?.message).toContain('DELETE on alert_notifications');
+  });
+
   it('fails Postgres as denied when the role may not read the rules', async () => {
     await adminQuery(`REVOKE SELECT ON alert_rules FROM ${role}`);
     everything();
