@@ -5,7 +5,13 @@ import { SELF_TEST_AWS_CLIENT_CONFIG } from '../shared/self-test/aws-clients';
 import { monitoringDatabaseChecks } from '../shared/self-test/database-checks';
 import type { DependencyCheck } from '../shared/self-test/dependency-checks';
 import { CheckConfigError } from '../shared/self-test/failure';
-import { awsHost, httpsCheck, secretCheck, sentryChecks } from '../shared/self-test/probes';
+import {
+  awsHost,
+  httpsCheck,
+  misconfiguredCheck,
+  secretCheck,
+  sentryChecks,
+} from '../shared/self-test/probes';
 import { redisChecks } from '../shared/self-test/redis-checks';
 import { SELF_TEST_CHECK_TIMEOUT_MS, type SelfTestReport, selfTestReport } from '../shared/self-test/report';
 import type { SelfTestRequest } from '../shared/self-test/self-test-event';
@@ -97,19 +103,25 @@ function cloudWatchCheck(env: Env): DependencyCheck {
   };
 }
 
-/** The token's secret and InfluxDB's /health, when the stage mirrors metrics to InfluxDB. */
+/**
+ * The token's secret and InfluxDB's /health, when the stage mirrors metrics to InfluxDB. An INFLUXDB_URL that is
+ * no http(s) URL (`influxdb.internal:8086`, without its scheme) is that check's failure, not the self-test's.
+ */
 function influxDbChecks(env: Env): DependencyCheck[] {
   if (!env.INFLUXDB_URL) return [];
+  const health = URL.canParse('/health', env.INFLUXDB_URL) ? new URL('/health', env.INFLUXDB_URL) : undefined;
   return [
     ...(env.INFLUXDB_TOKEN_SECRET_ARN
       ? [secretCheck(env.INFLUXDB_TOKEN_SECRET_ARN, () => 'holds a token')]
       : []),
-    httpsCheck({
-      dependency: 'InfluxDB',
-      url: new URL('/health', env.INFLUXDB_URL).toString(),
-      method: 'GET',
-      accept: (status) => status === 200,
-    }),
+    health?.protocol === 'https:' || health?.protocol === 'http:'
+      ? httpsCheck({
+          dependency: 'InfluxDB',
+          url: health.toString(),
+          method: 'GET',
+          accept: (status) => status === 200,
+        })
+      : misconfiguredCheck('InfluxDB', 'INFLUXDB_URL', 'INFLUXDB_URL is not an http(s) URL'),
   ];
 }
 

@@ -360,4 +360,16 @@ describe("the alert evaluator's self-test: everything a run reaches, and the tes
 
     expect(resultFor(report, 'InfluxDB')).toMatchObject({ ok: false, failure: { kind: 'refused' } });
   });
+
+  it('fails InfluxDB as config when INFLUXDB_URL has no scheme, and still reports the other checks', async () => {
+    everything({ INFLUXDB_URL: 'influxdb.internal:8086' });
+
+    const report = await selfTest({});
+
+    expect(resultFor(report, 'InfluxDB')).toMatchObject({
+      ok: false,
+      failure: { kind: 'config', message: 'INFLUXDB_URL is not an http(s) URL' },
+    });
+    expect(resultFor(report, 'Postgres').ok).toBe(true);
+  });
 });
