@@ -1,4 +1,9 @@
-import { SecretsManagerServiceException } from '@aws-sdk/client-secrets-manager';
+import {
+  GetSecretValueCommand,
+  type SecretsManagerClient,
+  SecretsManagerServiceException,
+} from '@aws-sdk/client-secrets-manager';
+import type { AwsClientStub } from 'aws-sdk-client-mock';
 import { vi } from 'vitest';
 import type { DependencyResult } from '../../lambdas/shared/self-test/dependency-checks';
 import type { SelfTestReport } from '../../lambdas/shared/self-test/report';
@@ -45,4 +50,28 @@ export function secretsManagerDenied(secretArn: string): SecretsManagerServiceEx
     $metadata: { httpStatusCode: 400 },
     message: `User: arn:aws:sts::123456789012:assumed-role/signupflow-test-fn/fn is not authorized to perform: secretsmanager:GetSecretValue on resource: ${secretArn} because no identity-based policy allows the secretsmanager:GetSecretValue action`,
   });
+}
+
+/** The ARN of a test secret named `signupflow/test/NAME`, with the random suffix Secrets Manager adds. */
+export function testSecretArn(name: string): string {
+  return `arn:aws:secretsmanager:eu-west-1:123456789012:secret:signupflow/test/${name}-AbC123`;
+}
+
+/**
+ * Secrets Manager (aws-sdk-client-mock) as a test needs it, from scratch: each ARN of `holding` answers its value
+ * (an object as JSON), each of `refusing` is refused as IAM refuses it.
+ */
+export function answerSecrets(
+  mock: AwsClientStub<SecretsManagerClient>,
+  holding: Record<string, string | Record<string, unknown>>,
+  refusing: string[] = [],
+): void {
+  mock.reset();
+  for (const [secretArn, value] of Object.entries(holding)) {
+    const SecretString = typeof value === 'string' ? value : JSON.stringify(value);
+    mock.on(GetSecretValueCommand, { SecretId: secretArn }).resolves({ SecretString });
+  }
+  for (const secretArn of refusing) {
+    mock.on(GetSecretValueCommand, { SecretId: secretArn }).rejects(secretsManagerDenied(secretArn));
+  }
 }

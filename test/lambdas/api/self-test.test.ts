@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -7,12 +7,12 @@ import { selfTest } from '../../../lambdas/api/self-test';
 import { SELF_TEST_CHECK_TIMEOUT_MS } from '../../../lambdas/shared/self-test/report';
 import { closedPort, type HungServer, startHungServer } from '../../support/hung-server';
 import { createTestDatabase, type TestDatabase } from '../../support/postgres';
-import { outline, resultFor, secretsManagerDenied, stubSelfTestEnv } from '../../support/self-test';
+import { answerSecrets, outline, resultFor, stubSelfTestEnv, testSecretArn } from '../../support/self-test';
 import { type SentryStandIn, startSentryStandIn } from '../../support/sentry-server';
 
 const PASSWORD_SECRET =
   'arn:aws:secretsmanager:eu-west-1:123456789012:secret:signupflow/test/monitoring-db-AbC123';
-const DENIED_SECRET = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:signupflow/test/other-db-DeF456';
+const DENIED_SECRET = testSecretArn('other-db');
 const secretsManager = mockClient(SecretsManagerClient);
 
 describe("the API's self-test: the events table as the monitoring role, its password secret, and Sentry", () => {
@@ -42,13 +42,9 @@ describe("the API's self-test: the events table as the monitoring role, its pass
   });
 
   beforeEach(() => {
-    secretsManager.reset();
-    secretsManager
-      .on(GetSecretValueCommand, { SecretId: PASSWORD_SECRET })
-      .resolves({ SecretString: JSON.stringify({ password: 'trust-auth-ignores-it' }) });
-    secretsManager
-      .on(GetSecretValueCommand, { SecretId: DENIED_SECRET })
-      .rejects(secretsManagerDenied(DENIED_SECRET));
+    answerSecrets(secretsManager, { [PASSWORD_SECRET]: { password: 'trust-auth-ignores-it' } }, [
+      DENIED_SECRET,
+    ]);
   });
 
   afterEach(async () => {

@@ -1,4 +1,4 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
@@ -7,15 +7,13 @@ import { SELF_TEST_CHECK_TIMEOUT_MS } from '../../../lambdas/shared/self-test/re
 import { closedPort, type HungServer, startHungServer } from '../../support/hung-server';
 import { createTestDatabase, type TestDatabase } from '../../support/postgres';
 import { type PrivateRedis, startPrivateRedis } from '../../support/private-redis';
-import { outline, resultFor, secretsManagerDenied, stubSelfTestEnv } from '../../support/self-test';
+import { answerSecrets, outline, resultFor, stubSelfTestEnv, testSecretArn } from '../../support/self-test';
 import { type SentryStandIn, startSentryStandIn } from '../../support/sentry-server';
 
-const secret = (name: string) =>
-  `arn:aws:secretsmanager:eu-west-1:123456789012:secret:signupflow/test/${name}-AbC123`;
-const DB_PASSWORD = secret('monitoring-db');
-const REDIS_AUTH = secret('redis-auth');
-const WRONG_REDIS_AUTH = secret('redis-auth-stale');
-const DENIED_REDIS_AUTH = secret('redis-auth-denied');
+const DB_PASSWORD = testSecretArn('monitoring-db');
+const REDIS_AUTH = testSecretArn('redis-auth');
+const WRONG_REDIS_AUTH = testSecretArn('redis-auth-stale');
+const DENIED_REDIS_AUTH = testSecretArn('redis-auth-denied');
 const REDIS_PASSWORD = 'redis-password-for-this-test-7Wk';
 const secretsManager = mockClient(SecretsManagerClient);
 
@@ -54,19 +52,15 @@ describe("the health check's self-test: Postgres, Redis with its AUTH secret, an
   });
 
   beforeEach(() => {
-    secretsManager.reset();
-    secretsManager
-      .on(GetSecretValueCommand, { SecretId: DB_PASSWORD })
-      .resolves({ SecretString: JSON.stringify({ password: 'trust-auth-ignores-it' }) });
-    secretsManager
-      .on(GetSecretValueCommand, { SecretId: REDIS_AUTH })
-      .resolves({ SecretString: JSON.stringify({ password: REDIS_PASSWORD }) });
-    secretsManager
-      .on(GetSecretValueCommand, { SecretId: WRONG_REDIS_AUTH })
-      .resolves({ SecretString: JSON.stringify({ password: 'a-password-since-rotated' }) });
-    secretsManager
-      .on(GetSecretValueCommand, { SecretId: DENIED_REDIS_AUTH })
-      .rejects(secretsManagerDenied(DENIED_REDIS_AUTH));
+    answerSecrets(
+      secretsManager,
+      {
+        [DB_PASSWORD]: { password: 'trust-auth-ignores-it' },
+        [REDIS_AUTH]: { password: REDIS_PASSWORD },
+        [WRONG_REDIS_AUTH]: { password: 'a-password-since-rotated' },
+      },
+      [DENIED_REDIS_AUTH],
+    );
   });
 
   afterEach(async () => {

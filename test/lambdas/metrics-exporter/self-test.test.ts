@@ -8,14 +8,12 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { selfTest } from '../../../lambdas/metrics-exporter/self-test';
 import { SELF_TEST_CHECK_TIMEOUT_MS } from '../../../lambdas/shared/self-test/report';
 import { closedPort, type HungServer, startHungServer } from '../../support/hung-server';
-import { outline, resultFor, secretsManagerDenied, stubSelfTestEnv } from '../../support/self-test';
+import { answerSecrets, outline, resultFor, stubSelfTestEnv, testSecretArn } from '../../support/self-test';
 import { type SentryStandIn, startSentryStandIn } from '../../support/sentry-server';
 
-const secret = (name: string) =>
-  `arn:aws:secretsmanager:eu-west-1:123456789012:secret:signupflow/test/${name}-AbC123`;
-const TOKEN_SECRET = secret('metrics-token');
-const DENIED_SECRET = secret('metrics-token-denied');
-const DELETED_SECRET = secret('metrics-token-deleted');
+const TOKEN_SECRET = testSecretArn('metrics-token');
+const DENIED_SECRET = testSecretArn('metrics-token-denied');
+const DELETED_SECRET = testSecretArn('metrics-token-deleted');
 const TOKEN = 'Zq8mW3vN5tY7pL2kR9sD4fG6hJ1xC0bA5eT8uI3oP7aS2dF4';
 const secretsManager = mockClient(SecretsManagerClient);
 
@@ -28,11 +26,7 @@ describe("the metrics exporter's self-test: its scrape token's secret, Redis and
   });
 
   beforeEach(() => {
-    secretsManager.reset();
-    secretsManager.on(GetSecretValueCommand, { SecretId: TOKEN_SECRET }).resolves({ SecretString: TOKEN });
-    secretsManager
-      .on(GetSecretValueCommand, { SecretId: DENIED_SECRET })
-      .rejects(secretsManagerDenied(DENIED_SECRET));
+    answerSecrets(secretsManager, { [TOKEN_SECRET]: TOKEN }, [DENIED_SECRET]);
     secretsManager.on(GetSecretValueCommand, { SecretId: DELETED_SECRET }).rejects(
       new ResourceNotFoundException({
         $metadata: { httpStatusCode: 400 },

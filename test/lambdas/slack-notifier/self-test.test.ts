@@ -1,4 +1,4 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SELF_TEST_CHECK_TIMEOUT_MS } from '../../../lambdas/shared/self-test/report';
@@ -11,18 +11,16 @@ import {
   type WireAnswer,
 } from '../../support/aws-wire';
 import { closedPort, type HungServer, startHungServer } from '../../support/hung-server';
-import { outline, resultFor, secretsManagerDenied, stubSelfTestEnv } from '../../support/self-test';
+import { answerSecrets, outline, resultFor, stubSelfTestEnv, testSecretArn } from '../../support/self-test';
 import { type SentryStandIn, startSentryStandIn } from '../../support/sentry-server';
 import { type SlackServer, startSlackServer } from '../../support/slack-server';
 
-const secret = (name: string) =>
-  `arn:aws:secretsmanager:eu-west-1:123456789012:secret:signupflow/test/${name}-AbC123`;
-const ALERTS_SECRET = secret('slack-webhook-alerts');
-const ONCALL_SECRET = secret('slack-webhook-oncall');
-const PLACEHOLDER_SECRET = secret('slack-webhook-new');
-const PLAIN_HTTP_SECRET = secret('slack-webhook-http');
-const DENIED_SECRET = secret('slack-webhook-denied');
-const CLOSED_SECRET = secret('slack-webhook-closed');
+const ALERTS_SECRET = testSecretArn('slack-webhook-alerts');
+const ONCALL_SECRET = testSecretArn('slack-webhook-oncall');
+const PLACEHOLDER_SECRET = testSecretArn('slack-webhook-new');
+const PLAIN_HTTP_SECRET = testSecretArn('slack-webhook-http');
+const DENIED_SECRET = testSecretArn('slack-webhook-denied');
+const CLOSED_SECRET = testSecretArn('slack-webhook-closed');
 /** What a new webhook secret holds until someone puts the URL in: CDK's generated 32 characters. */
 const PLACEHOLDER = 'Jw#9v]Xq0-b^Zr{7K!m2@Pz&8Ty;N4s%';
 const DEFAULT_CHANNEL = '#signupflow-alerts-test';
@@ -70,17 +68,17 @@ describe("the Slack notifier's self-test: its webhook secrets, the dead-letter q
     sqsAnswer = queueAttributes;
     alertsSlack.posts.length = 0;
     oncallSlack.posts.length = 0;
-    secretsManager.reset();
-    const holds = (secretArn: string, value: string) =>
-      secretsManager.on(GetSecretValueCommand, { SecretId: secretArn }).resolves({ SecretString: value });
-    holds(ALERTS_SECRET, alertsSlack.url);
-    holds(ONCALL_SECRET, JSON.stringify({ url: oncallSlack.url }));
-    holds(PLACEHOLDER_SECRET, PLACEHOLDER);
-    holds(PLAIN_HTTP_SECRET, 'http://hooks.slack.com/services/T0SIGNUP/B0ALERTS/abcdefghijklmnopqrstuvwx');
-    holds(CLOSED_SECRET, `http://127.0.0.1:${await closedPort()}/services/T0SIGNUP/B0ALERTS/x`);
-    secretsManager
-      .on(GetSecretValueCommand, { SecretId: DENIED_SECRET })
-      .rejects(secretsManagerDenied(DENIED_SECRET));
+    answerSecrets(
+      secretsManager,
+      {
+        [ALERTS_SECRET]: alertsSlack.url,
+        [ONCALL_SECRET]: { url: oncallSlack.url },
+        [PLACEHOLDER_SECRET]: PLACEHOLDER,
+        [PLAIN_HTTP_SECRET]: 'http://hooks.slack.com/services/T0SIGNUP/B0ALERTS/abcdefghijklmnopqrstuvwx',
+        [CLOSED_SECRET]: `http://127.0.0.1:${await closedPort()}/services/T0SIGNUP/B0ALERTS/x`,
+      },
+      [DENIED_SECRET],
+    );
   });
 
   afterEach(async () => {
