@@ -29,6 +29,8 @@ type FunctionDir = keyof typeof HANDLERS;
 type AnyHandler = (event: unknown, context: Context) => Promise<unknown>;
 
 const SELF_TEST = { selfTest: {} };
+/** What verify would never send, but a hand-made invoke might: an id that breaks the event's schema. */
+const MALFORMED_SELF_TEST = { selfTest: { testAlertId: 'Run 1 by hand' } };
 
 /** The function's handler as a fresh Lambda environment with `env` loads it (handlers read env at import). */
 async function loadHandler(
@@ -93,6 +95,12 @@ describe('each handler answers a self-test event with its report, and its usual 
       expect(answer).toMatchObject({ statusCode: 200 });
       expect(answer).not.toHaveProperty('selfTest');
     });
+
+    it('refuses a malformed self-test event with an error instead of routing it', async () => {
+      const handler = await loadHandler('api', env());
+
+      await expect(handler(MALFORMED_SELF_TEST, context('api'))).rejects.toThrow(/^Invalid self-test event/);
+    });
   });
 
   describe('the health check', () => {
@@ -122,6 +130,14 @@ describe('each handler answers a self-test event with its report, and its usual 
       expect(scheduled).toMatchObject({ status: 'healthy' });
       expect(scheduled).not.toHaveProperty('selfTest');
     });
+
+    it('refuses a malformed self-test event with an error', async () => {
+      const handler = await loadHandler('health', env());
+
+      await expect(handler(MALFORMED_SELF_TEST, context('health'))).rejects.toThrow(
+        /^Invalid self-test event/,
+      );
+    });
   });
 
   describe('the metrics exporter', () => {
@@ -147,6 +163,14 @@ describe('each handler answers a self-test event with its report, and its usual 
       const answer = await handler(httpApiEvent('GET /metrics'), context('metrics-exporter'));
 
       expect(answer).toMatchObject({ statusCode: 401 });
+    });
+
+    it('refuses a malformed self-test event with an error', async () => {
+      const handler = await loadHandler('metrics-exporter', env());
+
+      await expect(handler(MALFORMED_SELF_TEST, context('metrics-exporter'))).rejects.toThrow(
+        /^Invalid self-test event/,
+      );
     });
   });
 
@@ -203,6 +227,14 @@ describe('each handler answers a self-test event with its report, and its usual 
       const messages = sns.requests.slice(published).map((request) => String(request.Message));
       expect(messages.filter((message) => message.includes('signupflow.self-test'))).toEqual([]);
     });
+
+    it('refuses a malformed self-test event with an error', async () => {
+      const handler = await loadHandler('alert-evaluator', env());
+
+      await expect(handler(MALFORMED_SELF_TEST, context('alert-evaluator'))).rejects.toThrow(
+        /^Invalid self-test event/,
+      );
+    });
   });
 
   describe('the Slack notifier', () => {
@@ -258,6 +290,19 @@ describe('each handler answers a self-test event with its report, and its usual 
       expect(answer).toEqual({ delivered: 1, skipped: 0, deadLettered: 0 });
       expect(postedToWebhook()).toHaveLength(1);
     });
+
+    it('refuses a malformed self-test event with an error, rather than dead-lettering it as an SNS message', async () => {
+      // Prepare
+      const handler = await loadHandler('slack-notifier', env());
+
+      // Act
+      const answer = handler(MALFORMED_SELF_TEST, context('slack-notifier'));
+
+      // Assess: a dead letter would page on-call through the dead-letter queue's alarm
+      await expect(answer).rejects.toThrow(/^Invalid self-test event/);
+      expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
+      expect(postedToWebhook()).toHaveLength(0);
+    });
   });
 
   describe('the schema migrator', () => {
@@ -280,6 +325,14 @@ describe('each handler answers a self-test event with its report, and its usual 
       );
 
       expect(answer).toEqual({ PhysicalResourceId: 'signupflow-schema' });
+    });
+
+    it('refuses a malformed self-test event with an error', async () => {
+      const handler = await loadHandler('schema-migrator', await env());
+
+      await expect(handler(MALFORMED_SELF_TEST, context('schema-migrator'))).rejects.toThrow(
+        /^Invalid self-test event/,
+      );
     });
   });
 });

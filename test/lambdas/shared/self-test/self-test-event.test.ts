@@ -36,4 +36,16 @@ describe('isSelfTestEvent: what `npm run verify` invokes a function with', () =>
   ])("never takes a function's usual event for one: %s", (_name, event) => {
     expect(isSelfTestEvent(event)).toBe(false);
   });
+
+  it.each([
+    ['an id in capitals', { selfTest: { testAlertId: 'Verify-Run-1' } }],
+    ['an id too short', { selfTest: { testAlertId: 'run-1' } }],
+    ['an id that is no string', { selfTest: { testAlertId: 12345678 } }],
+    ['a selfTest that is no object', { selfTest: true }],
+  ])(
+    'refuses a malformed self-test with an error rather than taking it for the usual event: %s',
+    (_name, event) => {
+      expect(() => isSelfTestEvent(event)).toThrow(/^Invalid self-test event: selfTest/);
+    },
+  );
 });
