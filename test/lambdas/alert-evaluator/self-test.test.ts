@@ -17,13 +17,18 @@ import {
 import { closedPort, type HungServer, startHungServer } from '../../support/hung-server';
 import { type InfluxStandIn, startInfluxServer } from '../../support/influxdb-server';
 import { createTestDatabase, type TestDatabase } from '../../support/postgres';
-import { outline, resultFor, stubSelfTestEnv } from '../../support/self-test';
+import {
+  outline,
+  resultFor,
+  secretsManagerDenied,
+  stubSelfTestEnv,
+  testSecretArn,
+} from '../../support/self-test';
 import { type SentryStandIn, startSentryStandIn } from '../../support/sentry-server';
 import { cloudWatchWireStandIn, snsWireStandIn, type WireStandIn } from './aws-wire-stand-ins';
 import { TOPIC_ARN } from './evaluator-harness';
 
-const INFLUX_SECRET =
-  'arn:aws:secretsmanager:eu-west-1:123456789012:secret:signupflow/test/influxdb-token-AbC123';
+const INFLUX_SECRET = testSecretArn('influxdb-token');
 const TEST_ALERT_ID = 'verify-20261208-7f3a9c';
 const secretsManager = mockClient(SecretsManagerClient);
 
@@ -371,5 +376,28 @@ describe("the alert evaluator's self-test: everything a run reaches, and the tes
       failure: { kind: 'config', message: 'INFLUXDB_URL is not an http(s) URL' },
     });
     expect(resultFor(report, 'Postgres').ok).toBe(true);
+  });
+
+  it("fails InfluxDB's token secret as denied when IAM refuses the read", async () => {
+    secretsManager
+      .on(GetSecretValueCommand, { SecretId: INFLUX_SECRET })
+      .rejects(secretsManagerDenied(INFLUX_SECRET));
+    everything();
+
+    const report = await selfTest({});
+
+    expect(resultFor(report, 'Secrets Manager')).toMatchObject({
+      target: 'secretsmanager.eu-west-1.amazonaws.com (signupflow/test/influxdb-token)',
+      ok: false,
+      failure: { kind: 'denied', code: 'AccessDeniedException' },
+    });
+  });
+
+  it('fails Sentry as refused when its host takes no connection', async () => {
+    everything({ SENTRY_DSN: `http://publickey@127.0.0.1:${await closedPort()}/1` });
+
+    const report = await selfTest({});
+
+    expect(resultFor(report, 'Sentry')).toMatchObject({ ok: false, failure: { kind: 'refused' } });
   });
 });

@@ -164,4 +164,24 @@ describe("the health check's self-test: Postgres, Redis with its AUTH secret, an
       failure: { kind: 'denied', code: 'AccessDeniedException' },
     });
   });
+
+  it("fails the database password's secret as denied when IAM refuses the read", async () => {
+    stubSelfTestEnv({ ...awsSettings(), DATABASE_PASSWORD_SECRET_ARN: DENIED_REDIS_AUTH });
+
+    const report = await selfTest();
+
+    expect(resultFor(report, 'Secrets Manager', 'redis-auth-denied')).toMatchObject({
+      ok: false,
+      failure: { kind: 'denied' },
+    });
+    expect(resultFor(report, 'Postgres')).toMatchObject({ ok: false, failure: { kind: 'denied' } });
+  });
+
+  it('fails Sentry as refused when its host takes no connection', async () => {
+    stubSelfTestEnv({ ...awsSettings(), SENTRY_DSN: `http://publickey@127.0.0.1:${await closedPort()}/1` });
+
+    const report = await selfTest();
+
+    expect(resultFor(report, 'Sentry')).toMatchObject({ ok: false, failure: { kind: 'refused' } });
+  });
 });

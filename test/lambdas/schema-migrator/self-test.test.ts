@@ -163,4 +163,12 @@ describe("the schema migrator's self-test: the admin login and its schema, and t
     expect(postgres.map((check) => check.failure?.kind)).toEqual(['timeout', 'timeout']);
     for (const check of postgres) expect(check.ms).toBeLessThan(SELF_TEST_CHECK_TIMEOUT_MS + 500);
   });
+
+  it('fails Sentry as refused when its host takes no connection', async () => {
+    const report = await selfTest(
+      stage({ SENTRY_DSN: `http://publickey@127.0.0.1:${await closedPort()}/1` }),
+    );
+
+    expect(resultFor(report, 'Sentry')).toMatchObject({ ok: false, failure: { kind: 'refused' } });
+  });
 });

@@ -287,4 +287,12 @@ describe("the Slack notifier's self-test: its webhook secrets, the dead-letter q
     expect(result).toMatchObject({ ok: false, failure: { kind: 'timeout' } });
     expect(result.ms).toBeLessThan(SELF_TEST_CHECK_TIMEOUT_MS);
   });
+
+  it('fails Sentry as refused when its host takes no connection', async () => {
+    stack({ SENTRY_DSN: `http://publickey@127.0.0.1:${await closedPort()}/1` });
+
+    const report = await selfTest();
+
+    expect(resultFor(report, 'Sentry')).toMatchObject({ ok: false, failure: { kind: 'refused' } });
+  });
 });
