@@ -101,8 +101,9 @@ export function classify(error: unknown): Failure {
   if (codeText && POSTGRES_AUTH.has(codeText)) return failure('auth');
   if (codeText && POSTGRES_MISSING.has(codeText)) return failure('missing');
   if (codeText && POSTGRES_DENIED.has(codeText)) return failure('denied');
-  if (/^(WRONGPASS|NOAUTH|NOPERM)\b/.test(text))
-    return { kind: 'auth', code: text.split(' ')[0], message: text };
+  // Redis: refused credentials, or a user whose ACL leaves out the command (an authorisation, not a login, problem)
+  if (/^(WRONGPASS|NOAUTH)\b/.test(text)) return { kind: 'auth', code: text.split(' ')[0], message: text };
+  if (/^NOPERM\b/.test(text)) return { kind: 'denied', code: 'NOPERM', message: text };
   if (DENIED_NAMES.has(nameText)) return { kind: 'denied', code: nameText, message: text };
   if (MISSING_NAMES.has(nameText)) return { kind: 'missing', code: nameText, message: text };
   return {

@@ -299,7 +299,7 @@ describe('classify: TLS', () => {
   });
 });
 
-describe('classify: Redis refusing the credentials', () => {
+describe('classify: Redis refusing the credentials or a command', () => {
   let redis: PrivateRedis;
 
   /** The error a fail-fast client (the probes' own) reports when it connects with `password`. */
@@ -321,6 +321,8 @@ describe('classify: Redis refusing the credentials', () => {
   beforeAll(async () => {
     redis = await startPrivateRedis();
     const admin = new Redis(redis.port, '127.0.0.1');
+    // An ElastiCache-style user whose access string leaves out PING
+    await admin.call('ACL', 'SETUSER', 'signupflow', 'on', '>the-users-password-3Rb', '~*', '+get', '+hello');
     await admin.config('SET', 'requirepass', 'the-right-redis-password-9Zk');
     admin.disconnect();
   });
@@ -348,6 +350,36 @@ describe('classify: Redis refusing the credentials', () => {
 
     expect(failure).toMatchObject({ kind: 'auth', code: 'NOAUTH' });
     expect(failure.message).toMatch(/^NOAUTH HELLO must be called with the client already authenticated/);
+  });
+
+  it('calls a command the user may not run denied (NOPERM), not a credentials problem', async () => {
+    // Prepare
+    const client = failFastRedisClient(
+      {
+        host: '127.0.0.1',
+        port: redis.port,
+        tls: false,
+        username: 'signupflow',
+        password: 'the-users-password-3Rb',
+      },
+      1_000,
+      'signupflow-self-test',
+    );
+    client.on('error', () => undefined);
+
+    // Act
+    const error = await rejectionOf(async () => {
+      await client.connect();
+      await client.ping();
+    });
+    client.disconnect();
+
+    // Assess
+    expect(classify(error)).toEqual({
+      kind: 'denied',
+      code: 'NOPERM',
+      message: "NOPERM this user has no permissions to run the 'ping' command",
+    });
   });
 });
 
