@@ -1,10 +1,17 @@
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { MONITORING_GRANTS } from '../schema-migrator/monitoring-grants';
 import { SELF_TEST_AWS_CLIENT_CONFIG } from '../shared/self-test/aws-clients';
 import { monitoringDatabaseChecks } from '../shared/self-test/database-checks';
 import type { DependencyCheck } from '../shared/self-test/dependency-checks';
 import { CheckConfigError } from '../shared/self-test/failure';
-import { awsHost, httpsCheck, secretCheck, sentryChecks } from '../shared/self-test/probes';
+import {
+  awsHost,
+  httpsCheck,
+  misconfiguredCheck,
+  secretCheck,
+  sentryChecks,
+} from '../shared/self-test/probes';
 import { redisChecks } from '../shared/self-test/redis-checks';
 import { SELF_TEST_CHECK_TIMEOUT_MS, type SelfTestReport, selfTestReport } from '../shared/self-test/report';
 import type { SelfTestRequest } from '../shared/self-test/self-test-event';
@@ -36,23 +43,29 @@ export async function selfTest(request: SelfTestRequest, env: Env = process.env)
   return report;
 }
 
+/** The tables a run writes (rule state, the outbox, the export watermarks) and what it does to each. */
+const RUN_WRITES = ['alert_rule_state', 'alert_notifications', 'metrics_export_state'].flatMap((table) =>
+  (MONITORING_GRANTS[table] ?? []).map((privilege) => ({ table, privilege })),
+);
+
+/**
+ * The rules as the role reads them, and each privilege a run needs that the role lacks. One privilege per
+ * `has_table_privilege` call: given a list, it answers whether the role holds any of them, not all.
+ */
 const RULES_AND_WRITES_SQL = `SELECT count(*)::int AS rules,
-  has_table_privilege('alert_rule_state', 'INSERT, UPDATE')
-    AND has_table_privilege('alert_notifications', 'INSERT, UPDATE')
-    AND has_table_privilege('metrics_export_state', 'INSERT, UPDATE') AS writes
+  array_remove(ARRAY[${RUN_WRITES.map(
+    ({ table, privilege }) =>
+      `CASE WHEN has_table_privilege('${table}', '${privilege}') THEN NULL ELSE '${privilege} on ${table}' END`,
+  ).join(', ')}]::text[], NULL) AS missing
 FROM alert_rules`;
 
 function describeRulesAndWrites(rows: Record<string, unknown>[]): string {
   const [row] = rows;
-  if (row?.writes !== true) {
-    throw Object.assign(
-      new Error('may read alert_rules but not write its state, outbox or export watermarks'),
-      {
-        code: '42501',
-      },
-    );
+  const missing = (row?.missing ?? []) as string[];
+  if (missing.length > 0) {
+    throw Object.assign(new Error(`may read alert_rules but lacks ${missing.join(', ')}`), { code: '42501' });
   }
-  return `${row.rules} rules, state and outbox writable`;
+  return `${row?.rules} rules, state and outbox writable`;
 }
 
 /** One GetMetricData call for the evaluator's own runs of the last 15 minutes: the API and the grant. */
@@ -90,19 +103,25 @@ function cloudWatchCheck(env: Env): DependencyCheck {
   };
 }
 
-/** The token's secret and InfluxDB's /health, when the stage mirrors metrics to InfluxDB. */
+/**
+ * The token's secret and InfluxDB's /health, when the stage mirrors metrics to InfluxDB. An INFLUXDB_URL that is
+ * no http(s) URL (`influxdb.internal:8086`, without its scheme) is that check's failure, not the self-test's.
+ */
 function influxDbChecks(env: Env): DependencyCheck[] {
   if (!env.INFLUXDB_URL) return [];
+  const health = URL.canParse('/health', env.INFLUXDB_URL) ? new URL('/health', env.INFLUXDB_URL) : undefined;
   return [
     ...(env.INFLUXDB_TOKEN_SECRET_ARN
       ? [secretCheck(env.INFLUXDB_TOKEN_SECRET_ARN, () => 'holds a token')]
       : []),
-    httpsCheck({
-      dependency: 'InfluxDB',
-      url: new URL('/health', env.INFLUXDB_URL).toString(),
-      method: 'GET',
-      accept: (status) => status === 200,
-    }),
+    health?.protocol === 'https:' || health?.protocol === 'http:'
+      ? httpsCheck({
+          dependency: 'InfluxDB',
+          url: health.toString(),
+          method: 'GET',
+          accept: (status) => status === 200,
+        })
+      : misconfiguredCheck('InfluxDB', 'INFLUXDB_URL', 'INFLUXDB_URL is not an http(s) URL'),
   ];
 }
 

@@ -4,6 +4,8 @@ export interface HungServer {
   port: number;
   /** Connections accepted so far. */
   readonly connections: number;
+  /** Accepted connections the client has not closed yet: 0 once every client gave up its socket. */
+  readonly open: number;
   /**
    * The dependency comes back: connections accepted from now on are forwarded to `targetPort` on 127.0.0.1,
    * while the ones already hung stay hung, as a half-open socket to a restarted server would.
@@ -17,12 +19,21 @@ export async function startHungServer(): Promise<HungServer> {
   const sockets = new Set<net.Socket>();
   let forwardTo: number | undefined;
   let connections = 0;
+  const accepted = new Set<net.Socket>();
   const server = net.createServer((socket) => {
     connections += 1;
     sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
+    accepted.add(socket);
+    socket.on('close', () => {
+      sockets.delete(socket);
+      accepted.delete(socket);
+    });
     socket.on('error', () => undefined);
-    if (forwardTo === undefined) return; // accept, read nothing, answer nothing
+    if (forwardTo === undefined) {
+      // Accept and never answer; what the client sends is read and dropped, so that its close is seen.
+      socket.resume();
+      return;
+    }
     const upstream = net.connect(forwardTo, '127.0.0.1');
     sockets.add(upstream);
     upstream.on('close', () => sockets.delete(upstream));
@@ -37,6 +48,9 @@ export async function startHungServer(): Promise<HungServer> {
     port,
     get connections() {
       return connections;
+    },
+    get open() {
+      return accepted.size;
     },
     recover(targetPort) {
       forwardTo = targetPort;

@@ -22,7 +22,7 @@ export interface DependencyResult {
 
 /**
  * Runs the checks at once, each under its own deadline: a check that does not settle in `timeoutMs` fails as a
- * timeout (its signal aborted) and never holds up the others. Messages are scrubbed of secrets.
+ * timeout (its signal aborted) and never holds up the others. Answers and errors are scrubbed of secrets.
  */
 export function runDependencyChecks(
   checks: DependencyCheck[],
@@ -49,14 +49,7 @@ async function runOne(check: DependencyCheck, timeoutMs: number): Promise<Depend
     const detail = await Promise.race([running, deadline]);
     return { dependency, target, ok: true, ms: elapsed(startedAt), detail: scrubText(detail) };
   } catch (error) {
-    const failure = classify(error);
-    return {
-      dependency,
-      target,
-      ok: false,
-      ms: elapsed(startedAt),
-      failure: { ...failure, message: scrubText(failure.message) },
-    };
+    return { dependency, target, ok: false, ms: elapsed(startedAt), failure: classify(error) };
   } finally {
     clearTimeout(timer);
   }

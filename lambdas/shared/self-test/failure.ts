@@ -1,3 +1,5 @@
+import { scrubText } from '../scrubber';
+
 /** What kind of failure a dependency check met: `npm run verify` turns it into a fix for the network. */
 export type FailureKind =
   | 'timeout' // no answer in time: usually no route (a missing NAT or endpoint) or a security group
@@ -52,10 +54,12 @@ const TIMEOUT_NAMES = new Set([
   'RequestTimeout',
   'ConnectTimeoutError',
 ]);
+/** SNS answers `AuthorizationError` on the wire; the SDK raises it as its modeled `AuthorizationErrorException`. */
 const DENIED_NAMES = new Set([
   'AccessDenied',
   'AccessDeniedException',
   'AuthorizationError',
+  'AuthorizationErrorException',
   'KMSAccessDeniedException',
 ]);
 const MISSING_NAMES = new Set([
@@ -70,12 +74,15 @@ const POSTGRES_AUTH = new Set(['28P01', '28000']);
 const POSTGRES_MISSING = new Set(['3D000', '42P01']);
 const POSTGRES_DENIED = new Set(['42501']);
 
-/** The kind of `error`, its code, and its message cut to one short line. */
+/**
+ * The kind of `error`, its code, and its message scrubbed of secrets and cut to one short line: scrubbed first,
+ * because a cut through a secret (a URL's password) leaves a start that no pattern recognises any more.
+ */
 export function classify(error: unknown): Failure {
   const cause = rootCause(error);
   const { name, code, message } = cause as { name?: unknown; code?: unknown; message?: unknown };
   const codeText = typeof code === 'string' ? code : undefined;
-  const text = oneLine(typeof message === 'string' && message ? message : String(cause));
+  const text = oneLine(scrubText(typeof message === 'string' && message ? message : String(cause)));
   const failure = (kind: FailureKind): Failure => ({
     kind,
     ...(codeText && { code: codeText }),
@@ -94,8 +101,9 @@ export function classify(error: unknown): Failure {
   if (codeText && POSTGRES_AUTH.has(codeText)) return failure('auth');
   if (codeText && POSTGRES_MISSING.has(codeText)) return failure('missing');
   if (codeText && POSTGRES_DENIED.has(codeText)) return failure('denied');
-  if (/^(WRONGPASS|NOAUTH|NOPERM)\b/.test(text))
-    return { kind: 'auth', code: text.split(' ')[0], message: text };
+  // Redis: refused credentials, or a user whose ACL leaves out the command (an authorisation, not a login, problem)
+  if (/^(WRONGPASS|NOAUTH)\b/.test(text)) return { kind: 'auth', code: text.split(' ')[0], message: text };
+  if (/^NOPERM\b/.test(text)) return { kind: 'denied', code: 'NOPERM', message: text };
   if (DENIED_NAMES.has(nameText)) return { kind: 'denied', code: nameText, message: text };
   if (MISSING_NAMES.has(nameText)) return { kind: 'missing', code: nameText, message: text };
   return {

@@ -12,10 +12,10 @@ export function postgresCheck(options: {
     dependency: 'Postgres',
     target: options.target,
     run: async (signal) => {
-      const client = new pg.Client({
-        ...(await options.settings()),
-        application_name: 'signupflow-self-test',
-      });
+      const settings = await options.settings();
+      // Given up while the settings (a secret) were read: an abort listener added now would never fire.
+      signal.throwIfAborted();
+      const client = new pg.Client({ ...settings, application_name: 'signupflow-self-test' });
       client.on('error', () => undefined); // the rejected connect or query says why
       const destroy = () => {
         (

@@ -1,6 +1,6 @@
 import { readSecretNow } from '../secrets';
 import type { DependencyCheck } from './dependency-checks';
-import { HttpStatusError } from './failure';
+import { CheckConfigError, HttpStatusError } from './failure';
 
 /** `secretsmanager.eu-west-1.amazonaws.com`: the host an AWS API answers on in this function's region. */
 export function awsHost(
@@ -28,6 +28,15 @@ export function secretCheck(
     dependency: 'Secrets Manager',
     target: `${awsHost('secretsmanager')} (${secretName(secretArn)})`,
     run: async () => inspect(await readSecretNow(secretArn)),
+  };
+}
+
+/** A check that cannot start because `setting` is unusable: it fails at once as `config`, saying why. */
+export function misconfiguredCheck(dependency: string, setting: string, problem: string): DependencyCheck {
+  return {
+    dependency,
+    target: `(not configured: ${setting})`,
+    run: () => Promise.reject(new CheckConfigError(problem)),
   };
 }
 
@@ -69,9 +78,14 @@ export function httpsCheck(options: {
   };
 }
 
-/** Sentry's ingest host, when the function reports errors there: reachable without sending an event. */
+/**
+ * Sentry's ingest host, when the function reports errors there: reachable without sending an event. A DSN that
+ * is no URL (Sentry then only logs and stays off) is that check's failure, not the whole self-test's.
+ */
 export function sentryChecks(env: Record<string, string | undefined> = process.env): DependencyCheck[] {
   if (!env.SENTRY_DSN) return [];
+  if (!URL.canParse(env.SENTRY_DSN))
+    return [misconfiguredCheck('Sentry', 'SENTRY_DSN', 'SENTRY_DSN is not a URL')];
   const { protocol, host } = new URL(env.SENTRY_DSN);
   return [httpsCheck({ dependency: 'Sentry', url: `${protocol}//${host}/` })];
 }

@@ -12,7 +12,10 @@ export function redisCheck(options: {
     dependency: 'Redis',
     target: options.target,
     run: async (signal) => {
-      const client = failFastRedisClient(await options.settings(), options.timeoutMs, 'signupflow-self-test');
+      const settings = await options.settings();
+      // Given up while the settings (the AUTH secret) were read: an abort listener added now would never fire.
+      signal.throwIfAborted();
+      const client = failFastRedisClient(settings, options.timeoutMs, 'signupflow-self-test');
       let socketError: Error | undefined;
       client.on('error', (error: Error) => {
         socketError = error;
