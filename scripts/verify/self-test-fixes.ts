@@ -114,6 +114,8 @@ function redisFix(target: string, failure: Failure, { config, outputs }: FixCont
       return `the server's certificate does not match (${failure.code}): when redis.host is an alias, set redis.tlsServerName to the ElastiCache endpoint name`;
     case 'reset':
       return `${target} closed the connection: with encryption in transit on the server, redis.tls must be true`;
+    case 'denied':
+      return `the Redis user may not run what the functions need (${failure.code ?? 'NOPERM'}): its access string must allow PING, GET and SET on the snapshot keys (for example \`on ~* +ping +get +set\`)`;
     case 'auth':
       return redis.source === 'existing' && redis.authSecretArn
         ? `Redis refused the AUTH user or password (${failure.code}): correct the secret redis.authSecretArn`

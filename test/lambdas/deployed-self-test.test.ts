@@ -3,12 +3,16 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DependencyResult } from '../../lambdas/shared/self-test/dependency-checks';
 import { MIGRATIONS_DIR } from '../../scripts/migrations';
-import { createCertificates, type TestCertificates } from '../support/certificates';
 import { buildTaskRoot, invokeInFreshNode } from '../support/deployed-bundle';
 import { httpApiEvent, lambdaContext } from '../support/lambda-events';
 import { type PasswordPostgres, startPasswordPostgres } from '../support/password-postgres';
 import { type PrivateRedis, startPrivateRedis } from '../support/private-redis';
 import { type SecretsManagerServer, startSecretsManagerServer } from '../support/secrets-manager-server';
+import {
+  type CertificateFiles,
+  makeTestCertificates,
+  writeCertificateFiles,
+} from '../support/tls-certificates';
 
 const DB_NAME = 'db.signupflow.test';
 const CACHE_NAME = 'cache.signupflow.test';
@@ -28,7 +32,7 @@ type Report = { selfTest: { function: string; checks: DependencyResult[] } };
  * Manager over HTTP. The CA is trusted the way Lambda trusts RDS's: NODE_EXTRA_CA_CERTS.
  */
 describe('the deployed functions against TLS data stores reached by an alias', () => {
-  let certificates: TestCertificates;
+  let certificates: CertificateFiles;
   let postgres: PasswordPostgres;
   let redis: PrivateRedis;
   let secrets: SecretsManagerServer;
@@ -75,7 +79,7 @@ describe('the deployed functions against TLS data stores reached by an alias', (
   };
 
   beforeAll(async () => {
-    certificates = await createCertificates([DB_NAME, CACHE_NAME]);
+    certificates = await writeCertificateFiles(await makeTestCertificates([DB_NAME, CACHE_NAME]));
     postgres = await startPasswordPostgres({ tls: certificates });
     await postgres.admin("CREATE ROLE signupflow_admin LOGIN CREATEROLE PASSWORD 'admin-only-in-this-test'");
     await postgres.admin('CREATE DATABASE signupflow OWNER signupflow_admin');

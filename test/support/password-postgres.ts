@@ -24,7 +24,7 @@ export interface PasswordPostgres {
 const SUPERUSER_PASSWORD = 'superuser-only-in-this-test-cluster';
 
 export interface PasswordPostgresOptions {
-  /** Also serve TLS with this certificate and key (test/support/certificates.ts). */
+  /** Also serve TLS with this certificate and key (test/support/tls-certificates.ts). */
   tls?: { certFile: string; keyFile: string };
 }
 

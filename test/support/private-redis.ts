@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { closedPort } from './hung-server';
 
 export interface PrivateRedisOptions {
-  /** Serve TLS only, with this certificate (test/support/certificates.ts). */
+  /** Serve TLS only, with this certificate (test/support/tls-certificates.ts). */
   tls?: { certFile: string; keyFile: string };
   /** ACL users that must AUTH; with any, the default user is off (as ElastiCache RBAC has it). */
   users?: { name: string; password: string }[];

@@ -1,5 +1,6 @@
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { awsJsonError, requestedSecretId, secretValueAnswer, type WireAnswer } from './aws-wire';
 
 export interface SecretsManagerServer {
   /** For AWS_ENDPOINT_URL_SECRETS_MANAGER. */
@@ -13,39 +14,40 @@ export interface SecretsManagerServer {
 
 /**
  * Secrets Manager on 127.0.0.1 as the SDK speaks to it (AWS JSON 1.1, `X-Amz-Target:
- * secretsmanager.GetSecretValue`): `secrets` by ARN; any other id answers ResourceNotFoundException.
+ * secretsmanager.GetSecretValue`): `secrets` by ARN; any other id answers ResourceNotFoundException. Unlike
+ * `startAwsStandIn`, it can stop answering mid-test.
  */
 export async function startSecretsManagerServer(
   secrets: Record<string, string>,
 ): Promise<SecretsManagerServer> {
   const reads: string[] = [];
   let hanging = false;
-  const server = createServer(async (request, response) => {
-    const body = JSON.parse((await readBody(request)) || '{}') as { SecretId?: string };
-    if (hanging) return;
-    const reply = (status: number, payload: unknown) => {
-      response.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' });
-      response.end(JSON.stringify(payload));
-    };
-    if (request.headers['x-amz-target'] !== 'secretsmanager.GetSecretValue') {
-      reply(400, { __type: 'UnknownOperationException', message: 'only GetSecretValue here' });
-      return;
+  const answer = (target: unknown, body: string): WireAnswer => {
+    if (target !== 'secretsmanager.GetSecretValue') {
+      return awsJsonError('1.1', 400, 'UnknownOperationException', 'only GetSecretValue here');
     }
-    reads.push(String(body.SecretId));
-    const value = body.SecretId ? secrets[body.SecretId] : undefined;
-    if (value === undefined) {
-      reply(400, {
-        __type: 'ResourceNotFoundException',
-        message: "Secrets Manager can't find the specified secret.",
-      });
-      return;
-    }
-    reply(200, {
-      ARN: body.SecretId,
-      Name: 'test',
-      SecretString: value,
-      VersionId: 'v1',
-      CreatedDate: 1_765_000_000,
+    const secretId = requestedSecretId({ headers: {}, body }) ?? '';
+    reads.push(secretId);
+    const value = secrets[secretId];
+    return value === undefined
+      ? awsJsonError(
+          '1.1',
+          400,
+          'ResourceNotFoundException',
+          "Secrets Manager can't find the specified secret.",
+        )
+      : secretValueAnswer(secretId, value);
+  };
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      if (hanging) return;
+      const { status, headers, body } = answer(
+        request.headers['x-amz-target'],
+        Buffer.concat(chunks).toString('utf8'),
+      );
+      response.writeHead(status, headers).end(body);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -62,10 +64,4 @@ export async function startSecretsManagerServer(
         server.close(() => resolve());
       }),
   };
-}
-
-async function readBody(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }

@@ -69,6 +69,12 @@ describe("a self-test failure's fix", () => {
     );
   });
 
+  it("names the Redis user's access string when it may not PING", () => {
+    expect(fix(dev, 'health', 'Redis', 'denied', 'NOPERM')).toMatch(
+      /its access string must allow PING, GET and SET/,
+    );
+  });
+
   it('asks for redis.authSecretArn when Redis wants AUTH and the stage gives none', () => {
     expect(fix(dev, 'health', 'Redis', 'auth', 'NOAUTH')).toMatch(
       /put the user and password in a secret and name it in redis\.authSecretArn/,
