@@ -65,7 +65,7 @@ function describeRulesAndWrites(rows: Record<string, unknown>[]): string {
   if (missing.length > 0) {
     throw Object.assign(new Error(`may read alert_rules but lacks ${missing.join(', ')}`), { code: '42501' });
   }
-  return `${row?.rules} rules, state and outbox writable`;
+  return `${row?.rules} rule${row?.rules === 1 ? '' : 's'}, state and outbox writable`;
 }
 
 /** One GetMetricData call for the evaluator's own runs of the last 15 minutes: the API and the grant. */

@@ -148,7 +148,7 @@ describe("the alert evaluator's self-test: everything a run reaches, and the tes
       ['SNS', true],
       ['Sentry', true],
     ]);
-    expect(resultFor(report, 'Postgres').detail).toBe('1 rules, state and outbox writable');
+    expect(resultFor(report, 'Postgres').detail).toBe('1 rule, state and outbox writable');
     expect(resultFor(report, 'CloudWatch')).toMatchObject({
       target: 'monitoring.eu-west-1.amazonaws.com',
       detail: 'GetMetricData answered: 3 runs in the last 15 min',

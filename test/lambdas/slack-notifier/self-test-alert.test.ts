@@ -11,6 +11,7 @@ import { lambdaContext } from '../../support/lambda-events';
 import { type CapturedOutput, captureOutput } from '../../support/output';
 import { stubSelfTestEnv, testSecretArn } from '../../support/self-test';
 import { type SlackServer, startSlackServer } from '../../support/slack-server';
+import { snsEventOf } from '../../support/sns-events';
 import { snsWireStandIn, type WireStandIn } from '../alert-evaluator/aws-wire-stand-ins';
 import {
   allBlocks,
@@ -34,36 +35,6 @@ const TEST_ALERT: SelfTestAlert = {
   stage: 'production',
   sentAt: '2026-12-08T09:15:00.000Z',
 };
-
-/** The SNS event Lambda hands the notifier for one published message, attributes as SNS delivers them. */
-function snsEventOf(
-  message: string,
-  messageId: string,
-  attributes: Record<string, { Type: string; Value: string }> = {},
-): SNSEvent {
-  return {
-    Records: [
-      {
-        EventSource: 'aws:sns',
-        EventVersion: '1.0',
-        EventSubscriptionArn: `${TOPIC_ARN}:2bcfbf39-05c3-41de-beaa-fcfcc21c8f55`,
-        Sns: {
-          Type: 'Notification',
-          MessageId: messageId,
-          TopicArn: TOPIC_ARN,
-          Subject: 'Self-test of the alert path (test)',
-          Message: message,
-          Timestamp: new Date().toISOString(),
-          SignatureVersion: '1',
-          Signature: 'EXAMPLE',
-          SigningCertUrl: 'https://sns.eu-west-1.amazonaws.com/SimpleNotificationService-x.pem',
-          UnsubscribeUrl: 'https://sns.eu-west-1.amazonaws.com/?Action=Unsubscribe',
-          MessageAttributes: attributes,
-        },
-      },
-    ],
-  };
-}
 
 /** The Query protocol's form fields of a Publish, as SNS then delivers them to a Lambda subscriber. */
 function deliveredAttributes(form: Record<string, unknown>): Record<string, { Type: string; Value: string }> {
