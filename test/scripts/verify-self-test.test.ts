@@ -269,17 +269,17 @@ describe('npm run verify -- --stage NAME, self-tests and the alert path', () => 
 
   it('fails the line of a function that crashes, or that answers without a report (an older release)', async () => {
     // Prepare
-    lambda.on(InvokeCommand, { FunctionName: FUNCTION_NAMES.health }).resolves({
+    lambda.on(InvokeCommand, { FunctionName: FUNCTION_NAMES.health }).callsFake(async () => ({
       StatusCode: 200,
       FunctionError: 'Unhandled',
       Payload: Buffer.from(
         JSON.stringify({ errorType: 'Runtime.ImportModuleError', errorMessage: "Cannot find module 'pg'" }),
       ),
-    });
-    lambda.on(InvokeCommand, { FunctionName: FUNCTION_NAMES.api }).resolves({
+    }));
+    lambda.on(InvokeCommand, { FunctionName: FUNCTION_NAMES.api }).callsFake(async () => ({
       StatusCode: 200,
       Payload: Buffer.from(JSON.stringify({ statusCode: 404, body: '{"message":"Not found"}' })),
-    });
+    }));
 
     // Act
     const { output: checklist } = await verifyStage();
