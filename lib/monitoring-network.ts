@@ -53,8 +53,6 @@ export class MonitoringNetwork extends Construct {
   readonly redisClients: ec2.SecurityGroup;
   readonly httpsClients: ec2.SecurityGroup;
   readonly influxDbClients: ec2.SecurityGroup | undefined;
-  /** The sandbox VPC's NAT instance provider, whose instance the data stores' creation waits for. */
-  readonly natInstances: ec2.NatInstanceProviderV2 | undefined;
   /** Interface endpoints this stack created, by endpoint service; empty unless `egress` is `endpoints`. */
   readonly endpoints = new Map<EndpointService, ec2.InterfaceVpcEndpoint>();
   readonly #config: StageConfig;
@@ -81,10 +79,8 @@ export class MonitoringNetwork extends Construct {
       }
       this.egress = network.egress;
     } else {
-      const sandbox = sandboxVpc(this, config);
-      this.vpc = sandbox.vpc;
-      this.natInstances = sandbox.natInstances;
-      this.subnets = sandbox.vpc.privateSubnets;
+      this.vpc = sandboxVpc(this, config);
+      this.subnets = this.vpc.privateSubnets;
       this.egress = 'nat-instance';
     }
 
@@ -111,7 +107,7 @@ export class MonitoringNetwork extends Construct {
     } else if (network.source === 'existing' && network.existingEndpoints?.length) {
       // The VPC's own endpoints have security groups of their own, unknown here; without a NAT, 443 reaches
       // nothing outside the VPC anyway.
-      this.httpsClients.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), "the VPC's existing endpoints");
+      this.httpsClients.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'existing endpoints of the VPC');
     }
     this.influxDbClients = config.influxdb
       ? this.#influxDbClients(group('InfluxDbClients', 'out to InfluxDB only'))
@@ -310,10 +306,7 @@ function grantedActions(fn: lambda.Function): string[] {
  * instance (t4g.nano, the cheapest route out: a NAT gateway costs ten times as much) and private subnets for
  * the functions and data stores.
  */
-function sandboxVpc(
-  scope: Construct,
-  config: StageConfig,
-): { vpc: ec2.Vpc; natInstances: ec2.NatInstanceProviderV2 } {
+function sandboxVpc(scope: Construct, config: StageConfig): ec2.Vpc {
   const natInstances = ec2.NatProvider.instanceV2({
     instanceType: new ec2.InstanceType('t4g.nano'),
     defaultAllowedTraffic: ec2.NatTrafficDirection.OUTBOUND_ONLY,
@@ -360,5 +353,5 @@ function sandboxVpc(
       reason: 'The sandbox NAT instance is replaced by a deploy, never protected.',
     });
   }
-  return { vpc, natInstances };
+  return vpc;
 }

@@ -99,3 +99,30 @@ describe('an existing VPC with endpoints the stack creates', () => {
     expect(synthesized.nagFindings).toEqual([]);
   });
 });
+
+describe('an existing VPC that already serves some AWS APIs with endpoints of its own', () => {
+  let synthesized: SynthesizedStack;
+
+  beforeAll(() => {
+    const stage = endpointsStage();
+    if (stage.network.source !== 'existing') throw new Error('an existing network');
+    synthesized = synthesizeConfig({
+      ...stage,
+      network: { ...stage.network, existingEndpoints: ['secretsmanager'] },
+    });
+  });
+  afterAll(() => synthesized?.cleanup());
+
+  it('creates only the endpoints the VPC lacks, and lets HTTPS out to the ones it has', () => {
+    // Act
+    const network = new TemplateNetwork(synthesized.template);
+    const httpsGroup = network
+      .securityGroupsOf('api')
+      .find((id) => id.startsWith('NetworkHttpsClients')) as string;
+
+    // Assess
+    expect([...network.interfaceEndpoints().keys()].sort()).toEqual(['monitoring', 'sns']);
+    expect(network.egressOf(httpsGroup)).toContainEqual({ protocol: 'tcp', port: 443, to: '0.0.0.0/0' });
+    expect(synthesized.nagFindings).toEqual([]);
+  });
+});
