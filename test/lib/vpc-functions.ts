@@ -40,6 +40,15 @@ export function itPlacesTheFunctions(
     expect(network().function('slack-notifier').Properties?.VpcConfig).toBeUndefined();
   });
 
+  it('describes every security group and rule only in the characters EC2 accepts', () => {
+    // EC2's API refuses others at deploy time; CloudFormation's validation at synth checks group descriptions only
+    const descriptions = network().securityGroupDescriptions();
+
+    expect(descriptions.length).toBeGreaterThan(5);
+    for (const description of descriptions)
+      expect(description).toMatch(/^[a-zA-Z0-9 ._\-:/()#,@[\]+=&;{}!$*]{0,255}$/);
+  });
+
   it('leaves no security group with AWS default allow-all egress', () => {
     expect(network().groupsWithDefaultEgress()).toEqual([]);
   });

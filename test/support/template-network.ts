@@ -72,6 +72,22 @@ export class TemplateNetwork {
       }));
   }
 
+  /** Every description of a security group and of its rules, inline and separate. */
+  securityGroupDescriptions(): string[] {
+    const descriptions: unknown[] = [];
+    for (const [, group] of this.#ofType('AWS::EC2::SecurityGroup')) {
+      descriptions.push(group.Properties?.GroupDescription);
+      for (const key of ['SecurityGroupEgress', 'SecurityGroupIngress']) {
+        for (const rule of (group.Properties?.[key] ?? []) as Record<string, unknown>[])
+          descriptions.push(rule.Description);
+      }
+    }
+    for (const type of ['AWS::EC2::SecurityGroupEgress', 'AWS::EC2::SecurityGroupIngress']) {
+      for (const [, rule] of this.#ofType(type)) descriptions.push(rule.Properties?.Description);
+    }
+    return descriptions.filter((description): description is string => typeof description === 'string');
+  }
+
   /** Groups created without inline egress: AWS gives each its default allow-all egress rule. */
   groupsWithDefaultEgress(): string[] {
     return this.#ofType('AWS::EC2::SecurityGroup')
