@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadStageConfig, type StageConfig } from '../../lib/config';
 import { type SynthesizedStack, synthesizeConfig } from '../support/synth';
 import { TemplateNetwork } from '../support/template-network';
-import { EXPECTED_PORTS, itPlacesTheFunctions } from './vpc-functions';
+import { EC2_DESCRIPTION, EXPECTED_PORTS, itPlacesTheFunctions } from './vpc-functions';
 
 const INFLUXDB_TOKEN =
   'arn:aws:secretsmanager:eu-west-1:123456789012:secret:signupflow/influxdb-token-AbC123';
@@ -123,6 +123,8 @@ describe('an existing VPC that already serves some AWS APIs with endpoints of it
     // Assess
     expect([...network.interfaceEndpoints().keys()].sort()).toEqual(['monitoring', 'sns']);
     expect(network.egressOf(httpsGroup)).toContainEqual({ protocol: 'tcp', port: 443, to: '0.0.0.0/0' });
+    for (const description of network.securityGroupDescriptions())
+      expect(description).toMatch(EC2_DESCRIPTION);
     expect(synthesized.nagFindings).toEqual([]);
   });
 });

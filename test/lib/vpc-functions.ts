@@ -10,6 +10,9 @@ export const EXPECTED_PORTS: Record<string, number[]> = {
   'schema-migrator': [443, 5432],
 };
 
+/** What EC2 accepts in a security group's or a rule's description. */
+export const EC2_DESCRIPTION = /^[a-zA-Z0-9 ._\-:/()#,@[\]+=&;{}!$*]{0,255}$/;
+
 /** The functions that read the schema: created or updated only after the deploy's migration ran. */
 export const SCHEMA_USERS = ['api', 'health', 'alert-evaluator'];
 
