@@ -1,4 +1,4 @@
-import { ScheduledEventSchema } from '../health/scheduled-event';
+import { ScheduledEventSchema } from '../shared/scheduled-event';
 import { aggregatedMetrics, withObservability } from '../shared/with-observability';
 import type { RunSummary } from './run-evaluation';
 import { recordRun } from './run-metrics';

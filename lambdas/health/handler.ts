@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { type HttpResponse, isHttpApiEvent, json } from '../shared/http';
 import { logger } from '../shared/observability';
+import { ScheduledEventSchema } from '../shared/scheduled-event';
 import { aggregatedMetrics, withObservability } from '../shared/with-observability';
 import {
   HEALTH_JSON,
@@ -13,7 +14,6 @@ import {
 import { checkHealth, type HealthReport } from './health-check';
 import { recordHealthMetrics } from './health-metrics';
 import { RecentCheck } from './recent-check';
-import { ScheduledEventSchema } from './scheduled-event';
 import { healthSettings } from './settings';
 
 const release = process.env.GIT_COMMIT_SHA ?? 'unversioned';
