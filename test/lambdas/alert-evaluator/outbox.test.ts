@@ -1,0 +1,263 @@
+import { InvalidParameterException } from '@aws-sdk/client-sns';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { seriesKey } from './cloudwatch-stand-in';
+import { DEPLOYMENT, EvaluatorHarness } from './evaluator-harness';
+
+const LATENCY_KEY = seriesKey('AWS/ApiGateway', 'Latency', { ApiId: DEPLOYMENT.httpApiId as string });
+
+/** `count` rules on the API's p99 latency that fire on one breaching minute and remind every minute. */
+function firingRules(count: number, repeatSeconds = 60): string {
+  return `INSERT INTO alert_rules (id, name, metric_name, condition, threshold, severity, evaluation_periods,
+                                   datapoints_to_alarm, repeat_interval_seconds)
+          SELECT 'rule-' || lpad(i::text, 3, '0'), 'Rule ' || i, 'latency_p99', '>', 500, 'warning', 1, 1, ${repeatSeconds}
+            FROM generate_series(1, ${count}) AS i`;
+}
+
+/** A valid alert message for SQL to copy: `jsonb_set` gives each row its rule id and state. */
+const TEMPLATE = JSON.stringify({
+  type: 'signupflow.alert',
+  version: 1,
+  ruleId: 'template',
+  ruleName: 'Template',
+  metric: 'latency_p99',
+  currentValue: 900,
+  condition: '>',
+  threshold: 500,
+  severity: 'warning',
+  state: 'FIRING',
+  since: '2026-11-30T09:00:00.000Z',
+  evaluatedAt: '2026-11-30T09:00:00.000Z',
+  channels: ['slack'],
+  dedupKey: 'template:2026-11-30T09:00:00.000Z',
+  service: 'signupflow',
+  stage: 'test',
+});
+const messageOf = (ruleId: string, state: string) =>
+  `jsonb_set(jsonb_set($1::jsonb, '{ruleId}', to_jsonb(${ruleId}::text)), '{state}', to_jsonb(${state}::text))`;
+
+const snsDown = () => Object.assign(new Error('Service unavailable'), { name: 'InternalErrorException' });
+const tooLong = () =>
+  new InvalidParameterException({ message: 'Invalid parameter: Message too long', $metadata: {} });
+
+describe('the outbox of alert notifications', () => {
+  const harness = new EvaluatorHarness();
+  beforeAll(() => harness.start());
+  afterAll(() => harness.stop());
+  beforeEach(() => {
+    harness.cloudwatch.clear();
+    harness.accepted.length = 0;
+    harness.reports.length = 0;
+    harness.sns.resetHistory();
+    harness.refusePublish = undefined;
+    harness.now = new Date('2026-11-30T10:00:05Z');
+  });
+
+  /** One run a minute with the given latency in the minute that just closed. */
+  async function minutes(values: number[]) {
+    const summaries = [];
+    for (const value of values) {
+      harness.put(LATENCY_KEY, 1, value);
+      summaries.push(await harness.run());
+      harness.advanceMinutes(1);
+    }
+    return summaries;
+  }
+
+  async function pendingByKind(): Promise<Record<string, number>> {
+    const { rows } = await harness.sqlExec(
+      `SELECT kind, count(*)::int AS n FROM alert_notifications WHERE outcome IS NULL GROUP BY kind ORDER BY kind`,
+    );
+    return Object.fromEntries(rows.map((row) => [row.kind, row.n]));
+  }
+
+  it('keeps at most one pending message per rule and kind while SNS fails, and sends no stale reminder after', async () => {
+    // Prepare: 150 firing rules with a reminder every minute
+    await harness.onlyRules(firingRules(150));
+    harness.refusePublish = snsDown;
+    // Act: five minutes of SNS refusing everything, then it is back
+    await minutes([900, 900, 900, 900, 900]);
+    const pendingDuringOutage = await pendingByKind();
+    harness.refusePublish = undefined;
+    await minutes([900]);
+    // Assess: each rule's FIRING once, and nothing else: the reminders were owed while FIRING was pending
+    expect(pendingDuringOutage).toEqual({ FIRING: 150 });
+    const states = harness.published().map((message) => message.state);
+    expect(states).toHaveLength(150);
+    expect(new Set(states)).toEqual(new Set(['FIRING']));
+    expect(await pendingByKind()).toEqual({});
+  });
+
+  it('drops a REMINDER that could not be sent before the next one was due', async () => {
+    // Prepare: the rule fires and is announced
+    await harness.onlyRules(firingRules(1));
+    await minutes([900]);
+    harness.refusePublish = snsDown;
+    // Act: three reminders fall due while SNS fails
+    await minutes([900, 900, 900]);
+    const pending = await pendingByKind();
+    harness.refusePublish = undefined;
+    await minutes([900]);
+    // Assess: one reminder pending at a time; after recovery the newest is sent with its own value, once
+    expect(pending).toEqual({ REMINDER: 1 });
+    const published = harness.published();
+    expect(published.map((message) => [message.state, message.evaluatedAt])).toEqual([
+      ['FIRING', '2026-11-30T10:00:05.000Z'],
+      ['REMINDER', '2026-11-30T10:04:05.000Z'],
+    ]);
+    const { rows } = await harness.sqlExec(
+      `SELECT outcome, count(*)::int AS n FROM alert_notifications WHERE kind = 'REMINDER' GROUP BY outcome ORDER BY outcome`,
+    );
+    expect(rows).toEqual([
+      { outcome: 'published', n: 1 },
+      { outcome: 'superseded', n: 3 },
+    ]);
+  });
+
+  it('a transition supersedes the pending REMINDER of the state before it', async () => {
+    // Prepare
+    await harness.onlyRules(firingRules(1));
+    await minutes([900]);
+    harness.refusePublish = snsDown;
+    await minutes([900]);
+    // Act: the rule resolves while its reminder is still pending, then SNS is back
+    await minutes([100]);
+    harness.refusePublish = undefined;
+    await minutes([100]);
+    // Assess
+    expect(harness.published().map((message) => message.state)).toEqual(['FIRING', 'RESOLVED']);
+  });
+
+  it('sends each transition of an outage once, in order, and an episode nobody was told of ends silently', async () => {
+    // Prepare
+    await harness.onlyRules(firingRules(1, 3_600));
+    await minutes([900]);
+    harness.refusePublish = snsDown;
+    // Act: resolved, fired again and resolved again during the outage, then firing when SNS is back
+    await minutes([100, 900, 100, 900]);
+    harness.refusePublish = undefined;
+    await minutes([900]);
+    // Assess: the first episode's RESOLVED, then the current episode's FIRING; the second episode (fired and
+    // resolved unseen) is not replayed
+    const published = harness.published();
+    expect(published.map((message) => [message.state, message.since])).toEqual([
+      ['FIRING', '2026-11-30T10:00:05.000Z'],
+      ['RESOLVED', '2026-11-30T10:00:05.000Z'],
+      ['FIRING', '2026-11-30T10:04:05.000Z'],
+    ]);
+  });
+
+  it('stops retrying a message SNS refuses for good, records why, and lets every other rule through', async () => {
+    // Prepare: 100 messages SNS refuses as too long, queued before a FIRING that failed once for a passing reason
+    await harness.onlyRules(firingRules(1));
+    await harness.sqlExec(
+      `INSERT INTO alert_notifications (rule_id, kind, dedup_key, message, created_at)
+       SELECT 'huge-' || i, 'FIRING', 'huge-' || i || ':1', ${messageOf("'huge-' || i", "'FIRING'")},
+              now() - interval '10 minutes'
+         FROM generate_series(1, 100) AS i`,
+      [TEMPLATE],
+    );
+    const refuseHuge = (input: { Message?: string }) =>
+      input.Message?.includes('"ruleId":"huge-') ? tooLong() : undefined;
+    harness.refusePublish = (input) =>
+      refuseHuge(input) ?? (input.Message?.includes('"ruleId":"rule-001"') ? snsDown() : undefined);
+    const [first] = await minutes([900]);
+    const callsAfterFirst = harness.publishCalls().length;
+    harness.refusePublish = refuseHuge;
+    // Act
+    const [second] = await minutes([900]);
+    // Assess: the refused rows were tried once; the FIRING went out in the next run
+    expect(first).toMatchObject({ published: 0, refused: 100, publishFailed: 1 });
+    expect(second).toMatchObject({ published: 1, refused: 0 });
+    expect(harness.publishCalls().length).toBe(callsAfterFirst + 1);
+    expect(harness.published().map((message) => [message.ruleId, message.state])).toEqual([
+      ['rule-001', 'FIRING'],
+    ]);
+    const { rows } = await harness.sqlExec(
+      `SELECT outcome, last_error, count(*)::int AS n FROM alert_notifications WHERE rule_id LIKE 'huge-%' GROUP BY 1, 2`,
+    );
+    expect(rows).toEqual([
+      {
+        outcome: 'failed',
+        last_error: 'InvalidParameterException: Invalid parameter: Message too long',
+        n: 100,
+      },
+    ]);
+  });
+
+  it('records a permanent SNS refusal once, with its reason, and never retries it', async () => {
+    // Prepare
+    await harness.onlyRules(firingRules(1, 3_600));
+    harness.refusePublish = tooLong;
+    // Act
+    const [refused] = await minutes([900]);
+    harness.refusePublish = undefined;
+    await minutes([900, 900]);
+    // Assess
+    expect(refused).toMatchObject({ published: 0, refused: 1 });
+    expect(harness.publishCalls()).toHaveLength(1);
+    const { rows } = await harness.sqlExec(`SELECT outcome, attempts, last_error FROM alert_notifications`);
+    expect(rows).toEqual([
+      {
+        outcome: 'failed',
+        attempts: 1,
+        last_error: 'InvalidParameterException: Invalid parameter: Message too long',
+      },
+    ]);
+    expect(harness.reports).toContainEqual({
+      message: 'SNS refused alert notifications for good; they are not retried',
+      details: expect.objectContaining({
+        count: 1,
+        first: 'InvalidParameterException: Invalid parameter: Message too long',
+      }),
+    });
+  });
+
+  it('expires a FIRING or RESOLVED still pending after 24 hours, with a report and a count', async () => {
+    // Prepare
+    await harness.onlyRules();
+    await harness.sqlExec(
+      `INSERT INTO alert_notifications (rule_id, kind, dedup_key, message, created_at) VALUES
+         ('old', 'FIRING', 'old:1', ${messageOf("'old'", "'FIRING'")}, now() - interval '25 hours'),
+         ('young', 'RESOLVED', 'young:1', ${messageOf("'young'", "'RESOLVED'")}, now() - interval '23 hours')`,
+      [TEMPLATE],
+    );
+    harness.refusePublish = snsDown;
+    // Act
+    const [summary] = await minutes([100]);
+    // Assess
+    expect(summary).toMatchObject({ expired: 1, publishFailed: 1 });
+    const { rows } = await harness.sqlExec(
+      `SELECT rule_id, outcome FROM alert_notifications ORDER BY rule_id`,
+    );
+    expect(rows).toEqual([
+      { rule_id: 'old', outcome: 'expired' },
+      { rule_id: 'young', outcome: null },
+    ]);
+    expect(harness.reports).toContainEqual({
+      message: 'Alert notifications expired unsent after 24 hours',
+      details: expect.objectContaining({ count: 1, rules: ['old'] }),
+    });
+  });
+
+  it('retries every pending message each run up to its bound, the oldest transition of each rule first', async () => {
+    // Prepare: 300 rules with a pending RESOLVED (older) and FIRING (newer) each: 600 messages
+    await harness.onlyRules();
+    await harness.sqlExec(
+      `INSERT INTO alert_notifications (rule_id, kind, dedup_key, message, created_at)
+       SELECT 'r' || i, k.kind, 'r' || i || ':' || k.kind, ${messageOf("'r' || i", 'k.kind')}, now() - k.age
+         FROM generate_series(1, 300) AS i,
+              (VALUES ('RESOLVED', interval '2 minutes'), ('FIRING', interval '1 minute')) AS k(kind, age)`,
+      [TEMPLATE],
+    );
+    const attempted: string[] = [];
+    harness.refusePublish = (input) => {
+      attempted.push((JSON.parse(String(input.Message)) as { state: string }).state);
+      return snsDown();
+    };
+    // Act
+    const [summary] = await minutes([100]);
+    // Assess: the bound is 500 a run; every rule got its RESOLVED tried before any rule's FIRING was
+    expect(summary).toMatchObject({ publishFailed: 300 });
+    expect(attempted).toEqual(Array.from({ length: 300 }, () => 'RESOLVED'));
+  });
+});
