@@ -4,6 +4,8 @@ export interface HungServer {
   port: number;
   /** Connections accepted so far. */
   readonly connections: number;
+  /** Connections accepted and not closed yet: a client that gave up for real closed its own. */
+  readonly open: number;
   /**
    * The dependency comes back: connections accepted from now on are forwarded to `targetPort` on 127.0.0.1,
    * while the ones already hung stay hung, as a half-open socket to a restarted server would.
@@ -15,14 +17,23 @@ export interface HungServer {
 /** A TCP server on 127.0.0.1 (port 0) that accepts connections and never answers: a dependency that hangs. */
 export async function startHungServer(): Promise<HungServer> {
   const sockets = new Set<net.Socket>();
+  const accepted = new Set<net.Socket>();
   let forwardTo: number | undefined;
   let connections = 0;
   const server = net.createServer((socket) => {
     connections += 1;
     sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
+    accepted.add(socket);
+    socket.on('close', () => {
+      sockets.delete(socket);
+      accepted.delete(socket);
+    });
     socket.on('error', () => undefined);
-    if (forwardTo === undefined) return; // accept, read nothing, answer nothing
+    // Accept, answer nothing. What arrives is read and dropped, so that the client's close is seen (`open`).
+    if (forwardTo === undefined) {
+      socket.resume();
+      return;
+    }
     const upstream = net.connect(forwardTo, '127.0.0.1');
     sockets.add(upstream);
     upstream.on('close', () => sockets.delete(upstream));
@@ -37,6 +48,9 @@ export async function startHungServer(): Promise<HungServer> {
     port,
     get connections() {
       return connections;
+    },
+    get open() {
+      return accepted.size;
     },
     recover(targetPort) {
       forwardTo = targetPort;
