@@ -85,6 +85,9 @@ export class AlertEvaluator extends Construct {
           INFLUXDB_ORG: config.influxdb.org,
           INFLUXDB_BUCKET: config.influxdb.bucket,
           INFLUXDB_TOKEN_SECRET_ARN: config.influxdb.tokenSecretArn,
+          ...(config.influxdb.readTokenSecretArn && {
+            INFLUXDB_READ_TOKEN_SECRET_ARN: config.influxdb.readTokenSecretArn,
+          }),
         }),
       },
       vpcPlacement: props.vpcPlacement,
@@ -100,6 +103,11 @@ export class AlertEvaluator extends Construct {
     );
     if (config.influxdb) {
       importSecret(this, 'InfluxDbToken', config.influxdb.tokenSecretArn).grantRead(this.evaluatorFunction);
+      if (config.influxdb.readTokenSecretArn) {
+        importSecret(this, 'InfluxDbReadToken', config.influxdb.readTokenSecretArn).grantRead(
+          this.evaluatorFunction,
+        );
+      }
     }
     const role = Validations.of(this.evaluatorFunction.role as iam.IRole);
     role.acknowledge({

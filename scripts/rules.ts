@@ -15,7 +15,7 @@ async function main(): Promise<void> {
       db: { query: (_type, text, values) => pool.query(text, values) },
       source: () => new CloudWatchMetricSource(new CloudWatchClient({ maxAttempts: 4 })),
       deployment: deploymentFromEnv(),
-      flux: () => fluxSource(),
+      flux: async () => fluxSource(),
       now: () => new Date(),
     });
     console.log(output);

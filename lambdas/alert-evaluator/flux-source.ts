@@ -1,5 +1,6 @@
 import { InfluxDB } from '@influxdata/influxdb-client';
 import type { Datapoint, Observation } from './evaluate-rule';
+import { type InfluxToken, resolveToken } from './influx-token';
 import { closedPeriodEnd } from './metric-source';
 
 /** Where Flux rules get their values: InfluxDB's query API; anything of this shape in tests. */
@@ -11,7 +12,7 @@ export interface FluxSource {
 export interface FluxSettings {
   url: string;
   /** A token that may only read (docs/alert-rules.md, "Flux rules"): never the export's write token. */
-  token: string;
+  token: InfluxToken;
   org: string;
   /** A query that takes longer, rows streaming included, puts its rule in ERROR for this run. */
   timeoutMs: number;
@@ -48,17 +49,18 @@ export class InfluxFluxSource implements FluxSource {
     now: Date,
     signal?: AbortSignal,
   ): Promise<Observation> {
-    const { url, token, org, timeoutMs } = this.#settings;
+    const { url, org, timeoutMs } = this.#settings;
     const periodMs = periodSeconds * 1_000;
     const periodEnd = closedPeriodEnd(now, periodSeconds);
     const timeout = AbortSignal.timeout(timeoutMs);
     const aborted = signal ? AbortSignal.any([timeout, signal]) : timeout;
-    // The signal reaches the HTTP request itself: the client's own `timeout` only bounds an idle socket, and
-    // a server that trickles rows would keep it busy for ever.
-    const influx = new InfluxDB({ url, token, timeout: timeoutMs, transportOptions: { signal: aborted } });
     const byPeriod = new Map<number, number>();
     let rows = 0;
     try {
+      const token = await resolveToken(this.#settings.token);
+      // The signal reaches the HTTP request itself: the client's own `timeout` only bounds an idle socket, and
+      // a server that trickles rows would keep it busy for ever.
+      const influx = new InfluxDB({ url, token, timeout: timeoutMs, transportOptions: { signal: aborted } });
       for await (const { values, tableMeta } of influx.getQueryApi(org).iterateRows(fluxQuery)) {
         rows += 1;
         if (rows > MAX_FLUX_ROWS) throw new TooManyRows();

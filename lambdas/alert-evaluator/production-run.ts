@@ -37,7 +37,7 @@ export async function runWithProductionClients(budgetMs: number): Promise<Schedu
     now: () => new Date(),
     deadline,
     report: (message, details) => logger.error(message, details),
-    metricsExport: await exportDependencies(database),
-    flux: await fluxSource(),
+    metricsExport: exportDependencies(database),
+    flux: fluxSource(),
   });
 }

@@ -91,13 +91,19 @@ export function isDataException(error: unknown): error is pg.DatabaseError {
   return error instanceof pg.DatabaseError && typeof error.code === 'string' && error.code.startsWith('22');
 }
 
-/** Pool settings for Lambda: one request at a time per environment, fail fast on a hung server. */
+/**
+ * Pool settings for Lambda: one request at a time per environment, fail fast on a hung server. Connecting
+ * gives up after 2 s, a statement is cancelled by the server after 4 s, and the client gives up on an answer
+ * after 4.5 s (a hung server cancels nothing) and drops that connection. With a cold read of the password
+ * (3 s at worst, AWS_CALL_BUDGETS.secretsManager) the API's slowest query fails at 9.5 s, inside its 10 s
+ * timeout (docs/fault-matrix.md, "Deadlines").
+ */
 export const LAMBDA_POOL_SETTINGS: pg.PoolConfig = {
   max: 2,
   idleTimeoutMillis: 60_000,
   connectionTimeoutMillis: 2_000,
-  statement_timeout: 5_000,
-  query_timeout: 6_000,
+  statement_timeout: 4_000,
+  query_timeout: 4_500,
 };
 
 export async function createDatabase(

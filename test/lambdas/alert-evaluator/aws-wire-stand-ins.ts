@@ -78,3 +78,30 @@ export function snsWireStandIn(): Promise<WireStandIn> {
   });
   return listen(server, requests);
 }
+
+/**
+ * The environment the stack gives the evaluator function, pointed at a test database and the stand-ins on
+ * 127.0.0.1 (the SDK resolves AWS_ENDPOINT_URL_CLOUDWATCH and AWS_ENDPOINT_URL_SNS itself).
+ */
+export function evaluatorEnvironment(options: {
+  databaseUrl: string;
+  cloudwatchUrl: string;
+  snsUrl: string;
+  topicArn: string;
+  stage: string;
+}): Record<string, string> {
+  return {
+    DATABASE_URL: options.databaseUrl,
+    ALERT_TOPIC_ARN: options.topicArn,
+    HTTP_API_ID: 'a1b2c3d4e5',
+    STAGE: options.stage,
+    POWERTOOLS_SERVICE_NAME: 'signupflow',
+    POWERTOOLS_METRICS_NAMESPACE: 'SignUpFlow/test',
+    METRICS_FLUSH_INTERVAL_SECONDS: '60',
+    AWS_REGION: 'eu-west-1',
+    AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+    AWS_SECRET_ACCESS_KEY: 'test-secret-key',
+    AWS_ENDPOINT_URL_CLOUDWATCH: options.cloudwatchUrl,
+    AWS_ENDPOINT_URL_SNS: options.snsUrl,
+  };
+}
