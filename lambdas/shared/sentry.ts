@@ -1,3 +1,5 @@
+import http from 'node:http';
+import https from 'node:https';
 import { logger } from './observability';
 import { scrub } from './scrubber';
 import { importSentry } from './side-bundles';
@@ -13,6 +15,25 @@ export interface ErrorContext {
 
 /** At most this long is spent delivering a pending event before the invocation returns. */
 export const SENTRY_FLUSH_TIMEOUT_MS = 1_000;
+
+/**
+ * Sentry's HTTP transport sets no deadline on its requests: one to an ingest that accepts and never answers
+ * stays open after the flush gave up. Its requests go through this module instead, which ends a request
+ * whose connection has been silent for SENTRY_FLUSH_TIMEOUT_MS (the event is then lost; the log line keeps
+ * the whole error, as without Sentry).
+ */
+const httpModuleWithDeadline = {
+  request(
+    options: http.RequestOptions,
+    callback?: (response: http.IncomingMessage) => void,
+  ): http.ClientRequest {
+    const request = (options.protocol === 'https:' ? https : http).request(options, callback);
+    request.setTimeout(SENTRY_FLUSH_TIMEOUT_MS, () =>
+      request.destroy(new Error(`Sentry did not answer within ${SENTRY_FLUSH_TIMEOUT_MS} ms`)),
+    );
+    return request;
+  },
+};
 
 let sentry: Promise<Sentry> | undefined;
 let warnedMissingDsn = false;
@@ -39,6 +60,7 @@ export function startSentry(): Promise<Sentry> | undefined {
         release: process.env.GIT_COMMIT_SHA,
         tracesSampleRate: tracesSampleRate(),
         sendDefaultPii: false,
+        transportOptions: { httpModule: httpModuleWithDeadline },
         // Release-health sessions describe long-running processes and HTTP servers, not Lambda invocations:
         // they would add an envelope to flushes and make Sentry's crash-free figures meaningless.
         integrations: (defaults) => [

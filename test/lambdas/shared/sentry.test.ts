@@ -1,8 +1,10 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { startHungServer } from '../../support/hung-server';
 import { httpApiEvent, lambdaContext } from '../../support/lambda-events';
 import { captureOutput } from '../../support/output';
 import { type SentryStandIn, startSentryStandIn } from '../../support/sentry-server';
+import { closedByClient } from '../../support/socket-waits';
 
 type Shared = typeof import('../../../lambdas/shared/with-observability');
 type SentryModule = typeof import('../../../lambdas/shared/sentry');
@@ -82,6 +84,42 @@ describe('errors reported to Sentry', () => {
     // Assess
     expect(response).toMatchObject({ statusCode: 200 });
     expect(sentryServer.envelopes).toEqual([]);
+  });
+
+  it('gives up on a Sentry that accepts and never answers after its flush timeout: 500, and the whole error in the log', async () => {
+    // Prepare
+    const hung = await startHungServer();
+    vi.stubEnv('SENTRY_DSN', `http://publickey@127.0.0.1:${hung.port}/1`);
+    const output = captureOutput();
+    await sentry.startSentry(); // loaded and initialised: what is timed is the report alone
+    try {
+      // Act
+      const startedAt = performance.now();
+      const response = await failingHandler()(
+        httpApiEvent('GET /api/events', { query: { fail: '1' } }),
+        lambdaContext(),
+      );
+      const elapsedMs = performance.now() - startedAt;
+      output.restore();
+
+      // Assess: the flush waits SENTRY_FLUSH_TIMEOUT_MS, then the error line keeps the stack (it is the only record)
+      expect(response).toMatchObject({ statusCode: 500 });
+      expect(elapsedMs).toBeGreaterThanOrEqual(sentry.SENTRY_FLUSH_TIMEOUT_MS - 50);
+      expect(elapsedMs).toBeLessThan(sentry.SENTRY_FLUSH_TIMEOUT_MS + 500);
+      expect(hung.connections).toBeGreaterThanOrEqual(1);
+      expect(output.records()).toContainEqual(
+        expect.objectContaining({
+          level: 'ERROR',
+          message: 'Unhandled error',
+          error: expect.objectContaining({ name: 'TypeError', stack: expect.stringContaining('TypeError') }),
+        }),
+      );
+      // Sentry's own transport would leave the request open: its deadline closed it
+      await closedByClient(hung);
+    } finally {
+      output.restore();
+      await hung.close();
+    }
   });
 
   it('without a DSN, warns once and never loads Sentry', async () => {
