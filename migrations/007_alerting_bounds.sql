@@ -53,7 +53,11 @@ ALTER TABLE alert_rule_state
 -- for 24 hours). docs/alert-rules.md ("Delivery") states the rules.
 ALTER TABLE alert_notifications
   ADD COLUMN outcome text CHECK (outcome IN ('published', 'failed', 'superseded', 'expired')),
-  ADD COLUMN settled_at timestamptz;
+  ADD COLUMN settled_at timestamptz,
+  -- A publish that timed out may have reached SNS: it is tried again only after this (backing off), so that a
+  -- slow SNS costs a few duplicates, not one a minute; and its episode no longer ends silently.
+  ADD COLUMN retry_after timestamptz,
+  ADD COLUMN maybe_sent boolean NOT NULL DEFAULT false;
 UPDATE alert_notifications SET outcome = 'published', settled_at = published_at WHERE published_at IS NOT NULL;
 -- Of the backlog an outage left, each rule keeps its newest pending message of each kind.
 UPDATE alert_notifications n

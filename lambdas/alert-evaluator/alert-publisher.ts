@@ -3,14 +3,22 @@ import { alertMessageAttributes, alertMessageSchema } from '../shared/alert-mess
 import { subjectOf } from './alert-notification';
 import type { QueuedNotification } from './outbox-store';
 
-/** What became of one publish: accepted, or refused for now (retried next run) or for good. */
-export type PublishResult = { ok: true } | { ok: false; error: string; permanent: boolean };
+/**
+ * What became of one publish: accepted, or refused for now (retried) or for good. `uncertain`: no answer came
+ * in time, so SNS may have taken it; trying again may deliver it twice, and the retry backs off.
+ */
+export type PublishResult =
+  | { ok: true }
+  | { ok: false; error: string; permanent: boolean; uncertain?: boolean };
 
 /** Where alerts go: the alert topic in AWS; anything of this shape elsewhere. */
 export interface AlertPublisher {
   /** Publishes one notification; `signal` aborts it when the run's time for publishing is up. */
   publish(notification: QueuedNotification, signal: AbortSignal): Promise<PublishResult>;
 }
+
+/** Errors of a publish that got no answer in time: the request timed out, or the run's deadline aborted it. */
+const NO_ANSWER_ERRORS: ReadonlySet<string> = new Set(['TimeoutError', 'AbortError', 'RunDeadlineError']);
 
 /**
  * SNS errors that say the message or the caller is wrong, not that SNS is unwell: trying the same message again
@@ -56,6 +64,7 @@ export class SnsAlertPublisher implements AlertPublisher {
         ok: false,
         error: `${name}: ${message}`.slice(0, MAX_ERROR_LENGTH),
         permanent: PERMANENT_SNS_ERRORS.has(name),
+        uncertain: NO_ANSWER_ERRORS.has(name) || signal.aborted,
       };
     }
   }

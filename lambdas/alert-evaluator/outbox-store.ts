@@ -13,8 +13,11 @@ export type Settlement =
   | { id: number; result: 'published' }
   /** Refused for good (SNS said so, or it is not an alert message): never tried again. */
   | { id: number; result: 'failed'; error: string }
-  /** Refused for now: pending, the next run tries it again. */
-  | { id: number; result: 'retry'; error: string }
+  /**
+   * Refused for now: pending, the next run tries it again; `uncertain` (no answer in time, SNS may have it):
+   * only after RETRY_BACKOFF, doubling with each attempt.
+   */
+  | { id: number; result: 'retry'; error: string; uncertain?: boolean }
   /** Not tried (an older message of its rule failed, or the run's deadline came): pending, untouched. */
   | { id: number; result: 'released' };
 
@@ -22,6 +25,12 @@ export type Settlement =
 export const PENDING_MAX_AGE_HOURS = 24;
 /** Settled notifications (published, failed, superseded, expired) are kept this long, then deleted. */
 export const SETTLED_RETENTION_DAYS = 30;
+/**
+ * The wait before a publish that got no answer is tried again: 1 minute after the first, then 2, 4, and 8 at
+ * most. A persistently slow SNS (which may take what it does not answer) delivers a message a few times an
+ * hour at worst instead of once a run; a hung one delays delivery by 8 minutes at worst after it is back.
+ */
+export const RETRY_BACKOFF = { firstMinutes: 1, maxMinutes: 8 } as const;
 
 /**
  * The outbox's publishing side: which pending notifications a run publishes, in what order, and what became of
@@ -61,6 +70,9 @@ export class OutboxStore {
            FROM alert_notifications n
           WHERE n.outcome IS NULL
             AND n.created_at >= now() - make_interval(hours => ${PENDING_MAX_AGE_HOURS})
+            AND NOT EXISTS (SELECT 1 FROM alert_notifications waiting
+                             WHERE waiting.rule_id = n.rule_id AND waiting.outcome IS NULL AND waiting.id <= n.id
+                               AND waiting.retry_after > now())
             AND NOT EXISTS (SELECT 1 FROM alert_notifications held
                              WHERE held.rule_id = n.rule_id AND held.outcome IS NULL AND held.id <= n.id
                                AND held.claimed_until >= now())
@@ -105,8 +117,15 @@ export class OutboxStore {
                              WHEN o.result = 'released' THEN n.last_error
                              ELSE o.error
                            END,
+              retry_after = CASE
+                              WHEN o.result = 'retry' AND o.uncertain
+                                THEN now() + make_interval(mins => least(${RETRY_BACKOFF.firstMinutes} * power(2, n.attempts)::int,
+                                                                            ${RETRY_BACKOFF.maxMinutes}))
+                              WHEN o.result = 'released' THEN n.retry_after
+                            END,
+              maybe_sent = n.maybe_sent OR (o.result = 'retry' AND o.uncertain),
               claimed_until = NULL
-         FROM jsonb_to_recordset($1::jsonb) AS o(id bigint, result text, error text)
+         FROM jsonb_to_recordset($1::jsonb) AS o(id bigint, result text, error text, uncertain boolean)
         WHERE n.id = o.id`,
       [
         JSON.stringify(
@@ -114,6 +133,7 @@ export class OutboxStore {
             id: settlement.id,
             result: settlement.result,
             error: 'error' in settlement ? settlement.error : null,
+            uncertain: 'uncertain' in settlement && settlement.uncertain === true,
           })),
         ),
       ],

@@ -109,7 +109,12 @@ async function publishRule(
     } else if (result.permanent) {
       settlements.push({ id: notification.id, result: 'failed', error: result.error });
     } else {
-      settlements.push({ id: notification.id, result: 'retry', error: result.error });
+      settlements.push({
+        id: notification.id,
+        result: 'retry',
+        error: result.error,
+        uncertain: result.uncertain === true,
+      });
       blocked = true;
     }
   }

@@ -152,8 +152,9 @@ export class RuleStore {
 /**
  * One statement: the memories (conditional on the version read), the error-only writes, and the outbox. Of the
  * notifications owed by the writes that won: a REMINDER is not queued while its episode's FIRING is still
- * pending (the FIRING says it), and a RESOLVED whose FIRING is still pending and unclaimed is not queued: that
- * FIRING is superseded instead (an episode nobody was told of ends silently). A queued message supersedes the
+ * pending (the FIRING says it), and a RESOLVED whose FIRING is still pending, unclaimed and never possibly sent
+ * (a publish that got no answer may have reached SNS) is not queued: that FIRING is superseded instead (an
+ * episode nobody was told of ends silently). A queued message supersedes the
  * rule's pending REMINDER and its pending message of the same kind; a new FIRING supersedes the RESOLVED of an
  * episode whose FIRING it supersedes. The table allows one pending message per rule and kind, checked at the
  * end of the statement; every CTE reads the outbox as it was before the statement.
@@ -190,7 +191,8 @@ const WRITE_STATEMENT = `WITH input AS (
    RETURNING s.rule_id
  ),
  pending AS (
-   SELECT n.id, n.rule_id, n.kind, n.dedup_key, coalesce(n.claimed_until > now(), false) AS claimed
+   SELECT n.id, n.rule_id, n.kind, n.dedup_key,
+          coalesce(n.claimed_until > now(), false) OR n.maybe_sent AS maybe_told
      FROM alert_notifications n
     WHERE n.outcome IS NULL AND n.rule_id IN (SELECT rule_id FROM input WHERE kind IS NOT NULL)
  ),
@@ -200,7 +202,7 @@ const WRITE_STATEMENT = `WITH input AS (
             WHEN 'REMINDER' THEN NOT EXISTS (SELECT 1 FROM pending p WHERE p.rule_id = i.rule_id
                                                AND p.kind = 'FIRING' AND p.dedup_key = i.dedup_key)
             WHEN 'RESOLVED' THEN NOT EXISTS (SELECT 1 FROM pending p WHERE p.rule_id = i.rule_id
-                                               AND p.kind = 'FIRING' AND p.dedup_key = i.dedup_key AND NOT p.claimed)
+                                               AND p.kind = 'FIRING' AND p.dedup_key = i.dedup_key AND NOT p.maybe_told)
             ELSE true
           END AS queue
      FROM input i JOIN written w ON w.rule_id = i.rule_id
@@ -213,7 +215,8 @@ const WRITE_STATEMENT = `WITH input AS (
     WHERE n.rule_id = o.rule_id AND n.outcome IS NULL
       AND (n.kind = 'REMINDER'
            OR (o.queue AND n.kind = o.kind)
-           OR (NOT o.queue AND o.kind = 'RESOLVED' AND n.kind = 'FIRING' AND n.dedup_key = o.dedup_key)
+           OR (NOT o.queue AND o.kind = 'RESOLVED' AND n.kind = 'FIRING' AND n.dedup_key = o.dedup_key
+               AND NOT n.maybe_sent)
            OR (o.kind = 'FIRING' AND n.kind = 'RESOLVED'
                AND n.dedup_key IN (SELECT p.dedup_key FROM pending p WHERE p.rule_id = o.rule_id AND p.kind = 'FIRING')))
    RETURNING n.id

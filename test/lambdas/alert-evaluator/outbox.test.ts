@@ -239,6 +239,44 @@ describe('the outbox of alert notifications', () => {
     });
   });
 
+  it('backs off a publish that got no answer in time, which SNS may have taken: 1, 2, 4, then 8 minutes', async () => {
+    // Prepare
+    await harness.onlyRules(firingRules(1, 3_600));
+    harness.refusePublish = () =>
+      Object.assign(new Error('a request has exceeded the configured 3000 ms requestTimeout'), {
+        name: 'TimeoutError',
+      });
+    // Act: each run a failure; between the runs, the wait is over
+    const waits: number[] = [];
+    for (let attempt = 0; attempt < 5; attempt++) {
+      await minutes([900]);
+      const { rows } = await harness.sqlExec(
+        'SELECT round(extract(epoch FROM retry_after - now()) / 60) AS minutes FROM alert_notifications',
+      );
+      waits.push(Number(rows[0]?.minutes));
+      const [backingOff] = await minutes([900]);
+      expect(backingOff).toMatchObject({ publishFailed: 0, published: 0 });
+      await harness.sqlExec('UPDATE alert_notifications SET retry_after = now()');
+    }
+    // Assess
+    expect(waits).toEqual([1, 2, 4, 8, 8]);
+    expect(harness.publishCalls()).toHaveLength(5);
+  });
+
+  it('sends the RESOLVED of an episode whose FIRING got no answer: SNS may have taken that FIRING', async () => {
+    // Prepare: the FIRING times out (it may have reached SNS)
+    await harness.onlyRules(firingRules(1, 3_600));
+    harness.refusePublish = () => Object.assign(new Error('no answer'), { name: 'TimeoutError' });
+    await minutes([900]);
+    // Act: the rule resolves; SNS is well again once the wait is over
+    harness.refusePublish = undefined;
+    await minutes([100]);
+    await harness.sqlExec('UPDATE alert_notifications SET retry_after = now()');
+    await minutes([100]);
+    // Assess: the FIRING again, then its RESOLVED; never an episode left open in Slack
+    expect(harness.published().map((message) => message.state)).toEqual(['FIRING', 'RESOLVED']);
+  });
+
   it('retries every pending message each run up to its bound, the oldest transition of each rule first', async () => {
     // Prepare: 300 rules with a pending RESOLVED (older) and FIRING (newer) each: 600 messages
     await harness.onlyRules();

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Database, type MetricRecorder } from '../../../lambdas/shared/database';
+import { Database, LAMBDA_POOL_SETTINGS, type MetricRecorder } from '../../../lambdas/shared/database';
 import { createTestDatabase, type TestDatabase } from '../../support/postgres';
 
 describe('Database', () => {
@@ -61,5 +61,27 @@ describe('Database', () => {
       'db_connections_active',
       'db_query_duration_seconds',
     ]);
+  });
+
+  it('has a statement slower than its statement_timeout cancelled by Postgres, and stays usable', async () => {
+    // Prepare: the Lambda pool's settings
+    const lambdaPool = new Database(
+      new pg.Pool({ ...LAMBDA_POOL_SETTINGS, connectionString: testDatabase.url }),
+      recorder,
+    );
+    try {
+      // Act
+      const startedAt = performance.now();
+      const slow = await lambdaPool.query('select', 'SELECT pg_sleep(30)').catch((error: Error) => error);
+      const elapsedMs = performance.now() - startedAt;
+      const { rows } = await lambdaPool.query<{ one: number }>('select', 'SELECT 1 AS one');
+      // Assess
+      expect(slow).toMatchObject({ code: '57014', message: 'canceling statement due to statement timeout' });
+      expect(elapsedMs).toBeGreaterThanOrEqual(Number(LAMBDA_POOL_SETTINGS.statement_timeout) - 50);
+      expect(elapsedMs).toBeLessThan(Number(LAMBDA_POOL_SETTINGS.query_timeout));
+      expect(rows).toEqual([{ one: 1 }]);
+    } finally {
+      await lambdaPool.end();
+    }
   });
 });

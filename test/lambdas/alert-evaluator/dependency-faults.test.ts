@@ -3,7 +3,7 @@ import type { Context } from 'aws-lambda';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type FreezingProxy, startFreezingProxy } from '../../support/freezing-proxy';
-import { type HungServer, startHungServer } from '../../support/hung-server';
+import { closedPort, type HungServer, startHungServer } from '../../support/hung-server';
 import { type InfluxStandIn, startInfluxServer } from '../../support/influxdb-server';
 import { lambdaContext, scheduledEvent } from '../../support/lambda-events';
 import { type CapturedOutput, captureOutput } from '../../support/output';
@@ -32,9 +32,9 @@ function invocation(): Context {
 }
 
 /** One scheduled invocation: how it ended and how long it took. */
-async function invoke(handler: Handler) {
+async function invoke(handler: Handler, event = scheduledEvent()) {
   const startedAt = performance.now();
-  const outcome = await handler(scheduledEvent(), invocation()).then(
+  const outcome = await handler(event, invocation()).then(
     (summary) => ({ summary, error: undefined }),
     (error: Error) => ({ summary: undefined, error }),
   );
@@ -42,10 +42,11 @@ async function invoke(handler: Handler) {
 }
 
 /**
- * The evaluator's handler, with its production clients, while one dependency accepts connections and never
- * answers: every run ends before the function's timeout, and what it could not do waits for a later run.
+ * The evaluator's handler, with its production clients, while one dependency refuses connections, accepts
+ * them and never answers, or answers late: every run ends before the function's timeout, and what it could
+ * not do waits for a later run.
  */
-describe('the alert evaluator when a dependency hangs', () => {
+describe('the alert evaluator when a dependency fails', () => {
   let database: TestDatabase;
   let cloudwatch: WireStandIn;
   let sns: WireStandIn;
@@ -95,10 +96,53 @@ describe('the alert evaluator when a dependency hangs', () => {
     return (await import('../../../lambdas/alert-evaluator/handler')).handler;
   }
 
+  /** A publish that got no answer is tried again a minute later: the database's clock moves for the test. */
+  const aMinuteLater = () =>
+    pool.query('UPDATE alert_notifications SET retry_after = now() WHERE retry_after IS NOT NULL');
+
   const published = () =>
     sns.requests.map((request) => JSON.parse(String(request.Message)) as { ruleId: string; state: string });
 
   describe('SNS', () => {
+    it('keeps the notification pending when nothing listens, and publishes it once SNS is back', async () => {
+      // Prepare
+      const refused = await loadHandler({ AWS_ENDPOINT_URL_SNS: `http://127.0.0.1:${await closedPort()}` });
+      // Act
+      const during = await invoke(refused);
+      const after = await invoke(await loadHandler({}));
+      // Assess
+      expect(during.summary).toMatchObject({ firing: 1, published: 0, publishFailed: 1 });
+      expect(after.summary).toMatchObject({ published: 1 });
+      expect(published().map((message) => message.state)).toEqual(['FIRING']);
+    });
+
+    it('retries a publish SNS answered after its request timeout: the topic may get it more than once, never not at all', async () => {
+      // Prepare: SNS takes each publish but answers 3.5 s later, past the 3 s each attempt has
+      const handler = await loadHandler({});
+      sns.delayMs = 3_500;
+      try {
+        // Act
+        const during = await invoke(handler);
+        sns.delayMs = 0;
+        const backingOff = await invoke(handler);
+        await aMinuteLater();
+        const after = await invoke(handler);
+        // Assess: both attempts of the first run reached SNS; the next run left the message alone (it may have
+        // been taken), and the one after a minute published it
+        expect(during.summary).toMatchObject({ published: 0, publishFailed: 1 });
+        expect(during.elapsedMs).toBeLessThan(FUNCTION_TIMEOUT_MS);
+        expect(backingOff.summary).toMatchObject({ published: 0, publishFailed: 0 });
+        expect(after.summary).toMatchObject({ published: 1 });
+        expect(published().map((message) => message.state)).toEqual(['FIRING', 'FIRING', 'FIRING']);
+        const { rows } = await pool.query('SELECT outcome, attempts FROM alert_notifications');
+        expect(rows).toEqual([{ outcome: 'published', attempts: 2 }]);
+      } finally {
+        sns.delayMs = 0;
+      }
+    });
+  });
+
+  describe('SNS that hangs', () => {
     let hung: HungServer;
     beforeEach(async () => {
       hung = await startHungServer();
@@ -111,6 +155,7 @@ describe('the alert evaluator when a dependency hangs', () => {
       // Act
       const during = await invoke(handler);
       hung.recover(Number(new URL(sns.url).port));
+      await aMinuteLater();
       const after = await invoke(handler);
       const later = await invoke(handler);
       // Assess
@@ -127,6 +172,38 @@ describe('the alert evaluator when a dependency hangs', () => {
   });
 
   describe('CloudWatch', () => {
+    it('puts the rules in ERROR, reported, when nothing listens, and the run ends at once', async () => {
+      // Prepare
+      const handler = await loadHandler({
+        AWS_ENDPOINT_URL_CLOUDWATCH: `http://127.0.0.1:${await closedPort()}`,
+      });
+      // Act
+      const { summary, elapsedMs } = await invoke(handler);
+      // Assess
+      expect(summary).toMatchObject({ inError: 1, firing: 0, published: 0 });
+      expect(elapsedMs).toBeLessThan(3_000);
+      const { rows } = await pool.query('SELECT state, error FROM alert_rule_state');
+      expect(rows).toEqual([
+        { state: 'OK', error: expect.stringMatching(/^GetMetricData failed: .*ECONNREFUSED/) },
+      ]);
+    });
+
+    it('evaluates as usual with answers late but within the time for reading', async () => {
+      // Prepare
+      const handler = await loadHandler({});
+      cloudwatch.delayMs = 1_000;
+      try {
+        // Act
+        const { summary } = await invoke(handler);
+        // Assess
+        expect(summary).toMatchObject({ firing: 1, inError: 0, published: 1, readTimedOut: false });
+      } finally {
+        cloudwatch.delayMs = 0;
+      }
+    });
+  });
+
+  describe('CloudWatch that hangs', () => {
     let proxy: FreezingProxy;
     beforeEach(async () => {
       proxy = await startFreezingProxy(Number(new URL(cloudwatch.url).port));
@@ -148,13 +225,29 @@ describe('the alert evaluator when a dependency hangs', () => {
       expect(rows).toEqual([
         {
           state: 'FIRING',
-          error: "GetMetricData did not answer in time: the run's deadline (60% of 9000 ms) passed",
+          error: expect.stringMatching(
+            /^GetMetricData did not answer in time: the run's deadline \(60% of \d+ ms\) passed$/,
+          ),
         },
       ]);
     });
   });
 
   describe('Postgres', () => {
+    it('fails the run at once when nothing listens, saying so', async () => {
+      // Prepare
+      const url = new URL(database.url);
+      url.port = String(await closedPort());
+      const handler = await loadHandler({ DATABASE_URL: url.toString() });
+      // Act
+      const { error, elapsedMs } = await invoke(handler);
+      // Assess
+      expect(error?.message).toMatch(/ECONNREFUSED/);
+      expect(elapsedMs).toBeLessThan(1_000);
+    });
+  });
+
+  describe('Postgres that hangs', () => {
     let hung: HungServer;
     beforeEach(async () => {
       hung = await startHungServer();
@@ -175,7 +268,7 @@ describe('the alert evaluator when a dependency hangs', () => {
     });
   });
 
-  describe('Redis', () => {
+  describe('Redis that hangs', () => {
     let hung: HungServer;
     beforeEach(async () => {
       hung = await startHungServer();
@@ -197,6 +290,23 @@ describe('the alert evaluator when a dependency hangs', () => {
         }),
       );
       await closedByClient(hung);
+    });
+  });
+
+  describe('the EventBridge schedule', () => {
+    it('evaluates the periods closed when the run starts, however late the event arrives', async () => {
+      // Prepare: an event EventBridge stamped an hour ago (a retry, or a backlog after a throttle)
+      const handler = await loadHandler({});
+      const late = { ...scheduledEvent(), time: new Date(Date.now() - 3_600_000).toISOString() };
+      // Act
+      const startedAt = Date.now();
+      const { summary } = await invoke(handler, late);
+      // Assess: the FIRING is of now, not of the event's hour
+      expect(summary).toMatchObject({ firing: 1, published: 1 });
+      const [message] = sns.requests.map(
+        (request) => JSON.parse(String(request.Message)) as { evaluatedAt: string },
+      );
+      expect(Date.parse(message?.evaluatedAt ?? '')).toBeGreaterThanOrEqual(startedAt - 1_000);
     });
   });
 
