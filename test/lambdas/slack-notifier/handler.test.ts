@@ -151,6 +151,24 @@ describe('the Slack notifier against a Slack stand-in', () => {
     expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
   });
 
+  it('posts again when Slack answers after the request timeout: the message may show twice, never not at all', async () => {
+    // Prepare: Slack takes the first post but answers it 500 ms late, past the 300 ms each attempt has
+    slack = await startSlackServer([{ status: 200, body: 'ok', delayMs: 500 }, OK]);
+    const handler = await loadHandler({ SLACK_WEBHOOK_URL: slack.url, SLACK_REQUEST_TIMEOUT_MS: '300' });
+
+    // Act
+    const result = await handler(snsEvent('evaluator-critical-firing'), contextWithTimeout(30_000));
+
+    // Assess
+    expect(result).toEqual({ delivered: 1, skipped: 0, deadLettered: 0 });
+    expect(slack.posts).toHaveLength(2);
+    expect(slack.posts[1]?.body).toBe(slack.posts[0]?.body);
+    expect(metricValues(output, 'slack_delivery_retries_total')).toContainEqual({
+      value: 1,
+      dimensions: expect.objectContaining({ cause: 'timeout' }),
+    });
+  });
+
   it('gives up on a server that never answers before the Lambda timeout, and queues the message', async () => {
     // Prepare: 300 ms per attempt; a 9 s timeout leaves a 3 s delivery budget after the 6 s kept back for the
     // dead-letter send (at worst 5 s) and the metric flush.
