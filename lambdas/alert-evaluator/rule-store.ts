@@ -156,8 +156,9 @@ export class RuleStore {
  * (a publish that got no answer may have reached SNS) is not queued: that FIRING is superseded instead (an
  * episode nobody was told of ends silently). A queued message supersedes the
  * rule's pending REMINDER and its pending message of the same kind; a new FIRING supersedes the RESOLVED of an
- * episode whose FIRING it supersedes. The table allows one pending message per rule and kind, checked at the
- * end of the statement; every CTE reads the outbox as it was before the statement.
+ * older episode whose FIRING it supersedes unsent (one that may have been sent keeps its RESOLVED). The table
+ * allows one pending message per rule and kind, checked at the end of the statement; every CTE reads the outbox
+ * as it was before the statement.
  */
 const WRITE_STATEMENT = `WITH input AS (
    SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(
@@ -218,7 +219,8 @@ const WRITE_STATEMENT = `WITH input AS (
            OR (NOT o.queue AND o.kind = 'RESOLVED' AND n.kind = 'FIRING' AND n.dedup_key = o.dedup_key
                AND NOT n.maybe_sent)
            OR (o.kind = 'FIRING' AND n.kind = 'RESOLVED'
-               AND n.dedup_key IN (SELECT p.dedup_key FROM pending p WHERE p.rule_id = o.rule_id AND p.kind = 'FIRING')))
+               AND n.dedup_key IN (SELECT p.dedup_key FROM pending p
+                                    WHERE p.rule_id = o.rule_id AND p.kind = 'FIRING' AND NOT p.maybe_told)))
    RETURNING n.id
  ),
  queued AS (

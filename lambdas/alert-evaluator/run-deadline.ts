@@ -1,3 +1,5 @@
+import { setMaxListeners } from 'node:events';
+
 /**
  * The time one evaluation run has, and how it is shared out (docs/fault-matrix.md, "Deadlines"): reading
  * metrics (CloudWatch and InfluxDB) must be done by 60% of the budget, new publishes start until 90%, and what
@@ -39,6 +41,8 @@ export class RunDeadline {
     );
     if (ms === 0) return AbortSignal.abort(reason);
     const controller = new AbortController();
+    // Every call of a phase listens to its one signal (hundreds of publishes): not a leak.
+    setMaxListeners(1_000, controller.signal);
     setTimeout(() => controller.abort(reason), ms).unref();
     return controller.signal;
   }

@@ -18,7 +18,11 @@ import {
 } from './run-evaluation';
 
 /** The metrics export's dependencies, fed by the evaluation's GetMetricData calls. */
-export type MetricsExport = Omit<ExportDependencies, 'report'> & { store: ExportStateStore };
+export type MetricsExport = Omit<ExportDependencies, 'report'> & {
+  store: ExportStateStore;
+  /** The longest its writes (Redis, InfluxDB) can take: the run starts it only with this much time left. */
+  worstCaseMs?: number;
+};
 
 export interface ScheduledRunDependencies extends Omit<EvaluatorDependencies, 'extraNeeds'> {
   /** The metrics export (/metrics snapshot, InfluxDB); absent: none. */
@@ -31,8 +35,8 @@ export interface ScheduledRunSummary extends RunSummary {
 
 /** ListMetrics (the export's series) must answer within this share of the run's budget, or the export waits. */
 const LIST_SHARE = 0.2;
-/** The export starts only with this much of the run's time left: its Redis and InfluxDB writes take 3 s each at most. */
-const EXPORT_MIN_MS = 6_500;
+/** The export's worst case when it gives none: its Redis and InfluxDB writes take 3 s each at most. */
+const EXPORT_WORST_CASE_MS = 6_500;
 
 /**
  * One scheduled run: the evaluation of the rules, and beside it the metrics export, as Prometheus keeps a rule
@@ -53,7 +57,7 @@ export async function runScheduled(deps: ScheduledRunDependencies): Promise<Sche
     extraNeeds: exporting?.needs,
   });
   if (!exporting || !deps.metricsExport) return summary;
-  if (deadline.msUntil() < EXPORT_MIN_MS) {
+  if (deadline.msUntil() < (deps.metricsExport.worstCaseMs ?? EXPORT_WORST_CASE_MS)) {
     deps.report('Metrics export skipped: the run had no time left; the next run exports the minutes', {
       remainingMs: Math.round(deadline.msUntil()),
     });

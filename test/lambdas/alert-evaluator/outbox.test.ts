@@ -277,6 +277,22 @@ describe('the outbox of alert notifications', () => {
     expect(harness.published().map((message) => message.state)).toEqual(['FIRING', 'RESOLVED']);
   });
 
+  it('keeps the RESOLVED of an episode whose FIRING may have been sent when the next episode fires', async () => {
+    // Prepare: a FIRING that got no answer (SNS may have taken it); the rule resolves and fires again
+    await harness.onlyRules(firingRules(1, 3_600));
+    harness.refusePublish = () => Object.assign(new Error('no answer'), { name: 'TimeoutError' });
+    await minutes([900, 100, 900]);
+    // Act: SNS is well again once the wait is over
+    harness.refusePublish = undefined;
+    await harness.sqlExec('UPDATE alert_notifications SET retry_after = now()');
+    await minutes([900]);
+    // Assess: the first episode ends in Slack before the second starts
+    expect(harness.published().map((message) => [message.state, message.since])).toEqual([
+      ['RESOLVED', '2026-11-30T10:00:05.000Z'],
+      ['FIRING', '2026-11-30T10:02:05.000Z'],
+    ]);
+  });
+
   it('retries every pending message each run up to its bound, the oldest transition of each rule first', async () => {
     // Prepare: 300 rules with a pending RESOLVED (older) and FIRING (newer) each: 600 messages
     await harness.onlyRules();
