@@ -50,7 +50,9 @@ export class OutboxStore {
    * In one statement: expires what has been pending longer than PENDING_MAX_AGE_HOURS, deletes what was settled
    * longer than SETTLED_RETENTION_DAYS ago, and claims up to `limit` pending notifications for this run. Each
    * rule's are claimed oldest first, and the rules take turns (every rule's oldest before any rule's second), so
-   * that no rule's backlog delays another's. A rule with a notification another run holds is left to that run.
+   * that no rule's backlog delays another's; among the turns, the least tried go first, so that messages SNS
+   * keeps refusing cannot hold the others back. A rule with a notification another run holds, or one waiting
+   * for its retry, is left alone.
    */
   async claim(limit: number): Promise<{ claimed: QueuedNotification[]; expired: QueuedNotification[] }> {
     const { rows } = await this.#db.query<{ claimed: NotificationRow[]; expired: NotificationRow[] }>(
@@ -66,7 +68,7 @@ export class OutboxStore {
           WHERE outcome IS NOT NULL AND settled_at < now() - make_interval(days => ${SETTLED_RETENTION_DAYS})
        ),
        candidates AS (
-         SELECT n.id, row_number() OVER (PARTITION BY n.rule_id ORDER BY n.id) AS position
+         SELECT n.id, n.attempts, row_number() OVER (PARTITION BY n.rule_id ORDER BY n.id) AS position
            FROM alert_notifications n
           WHERE n.outcome IS NULL
             AND n.created_at >= now() - make_interval(hours => ${PENDING_MAX_AGE_HOURS})
@@ -79,11 +81,12 @@ export class OutboxStore {
        ),
        claimed AS (
          UPDATE alert_notifications SET claimed_until = now() + make_interval(secs => $1)
-          WHERE id IN (SELECT id FROM candidates ORDER BY position, id LIMIT $2)
+          WHERE id IN (SELECT id FROM candidates ORDER BY position, attempts, id LIMIT $2)
             AND outcome IS NULL AND (claimed_until IS NULL OR claimed_until < now())
          RETURNING id, rule_id, kind, message
        )
-       SELECT (SELECT coalesce(jsonb_agg(claimed ORDER BY id), '[]'::jsonb) FROM claimed) AS claimed,
+       SELECT (SELECT coalesce(jsonb_agg(to_jsonb(c) ORDER BY k.position, k.attempts, c.id), '[]'::jsonb)
+                 FROM claimed c JOIN candidates k ON k.id = c.id) AS claimed,
               (SELECT coalesce(jsonb_agg(expired ORDER BY id), '[]'::jsonb) FROM expired) AS expired`,
       [this.#claimSeconds, limit],
     );

@@ -6,6 +6,11 @@ import { RunDeadline } from './run-deadline';
 export const PUBLISH_LIMIT_PER_RUN = 500;
 /** Rules whose notifications are published at the same time; each rule's go one after the other. */
 const CONCURRENT_RULES = 8;
+/**
+ * Publishes refused for now in a row, whatever the rule, after which the run stops trying: SNS is down, and
+ * every further attempt would cost its timeout (and, when it got no answer, maybe a duplicate).
+ */
+export const FAILURES_BEFORE_GIVING_UP = 3;
 
 export interface PublishingSummary {
   /** Accepted by SNS. */
@@ -26,8 +31,8 @@ type Report = (message: string, details: Record<string, unknown>) => void;
  * Publishes what is pending: this run's notifications and every earlier one still owed, up to
  * PUBLISH_LIMIT_PER_RUN. Each rule's go in the order they were queued, and a rule stops at its first message
  * refused for now (the rest wait, so that its transitions arrive in order); a message refused for good is
- * recorded and the rule goes on. No publish starts after the run's publishing time; one in flight is aborted
- * then and stays pending.
+ * recorded and the rule goes on. After FAILURES_BEFORE_GIVING_UP refusals in a row the run stops publishing, and
+ * no publish starts after the run's publishing time (one in flight is aborted then): what is left stays pending.
  */
 export async function publishPending(
   outbox: OutboxStore,
@@ -82,9 +87,10 @@ async function publishInOrder(
   }
   const queues = [...byRule.values()];
   const settlements: Settlement[] = [];
+  const failures = { inARow: 0 };
   const worker = async () => {
     for (let queue = queues.shift(); queue; queue = queues.shift()) {
-      settlements.push(...(await publishRule(queue, publisher, signal)));
+      settlements.push(...(await publishRule(queue, publisher, signal, failures)));
     }
   };
   await Promise.all(Array.from({ length: Math.min(CONCURRENT_RULES, queues.length) }, worker));
@@ -95,15 +101,18 @@ async function publishRule(
   queue: QueuedNotification[],
   publisher: AlertPublisher,
   signal: AbortSignal,
+  failures: { inARow: number },
 ): Promise<Settlement[]> {
   const settlements: Settlement[] = [];
   let blocked = false;
   for (const notification of queue) {
-    if (blocked || signal.aborted) {
+    if (blocked || signal.aborted || failures.inARow >= FAILURES_BEFORE_GIVING_UP) {
       settlements.push({ id: notification.id, result: 'released' });
       continue;
     }
     const result = await publisher.publish(notification, signal);
+    if (result.ok || result.permanent) failures.inARow = 0;
+    else failures.inARow += 1;
     if (result.ok) {
       settlements.push({ id: notification.id, result: 'published' });
     } else if (result.permanent) {

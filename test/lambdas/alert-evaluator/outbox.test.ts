@@ -293,25 +293,69 @@ describe('the outbox of alert notifications', () => {
     ]);
   });
 
-  it('retries every pending message each run up to its bound, the oldest transition of each rule first', async () => {
+  it("publishes every pending message each run up to its bound, every rule's oldest before any rule's second", async () => {
     // Prepare: 300 rules with a pending RESOLVED (older) and FIRING (newer) each: 600 messages
     await harness.onlyRules();
     await harness.sqlExec(
       `INSERT INTO alert_notifications (rule_id, kind, dedup_key, message, created_at)
-       SELECT 'r' || i, k.kind, 'r' || i || ':' || k.kind, ${messageOf("'r' || i", 'k.kind')}, now() - k.age
+       SELECT 'r' || lpad(i::text, 3, '0'), k.kind, 'r' || i || ':' || k.kind, ${messageOf("'r' || lpad(i::text, 3, '0')", 'k.kind')}, now() - k.age
          FROM generate_series(1, 300) AS i,
               (VALUES ('RESOLVED', interval '2 minutes'), ('FIRING', interval '1 minute')) AS k(kind, age)`,
       [TEMPLATE],
     );
-    const attempted: string[] = [];
-    harness.refusePublish = (input) => {
-      attempted.push((JSON.parse(String(input.Message)) as { state: string }).state);
-      return snsDown();
-    };
+    // Act
+    const [first] = await minutes([100]);
+    const [second] = await minutes([100]);
+    // Assess: the bound is 500 a run: all 300 RESOLVEDs and 200 FIRINGs, then the last 100 FIRINGs
+    expect(first).toMatchObject({ published: 500 });
+    expect(second).toMatchObject({ published: 100 });
+    const firstRun = harness.published().slice(0, 500);
+    expect(firstRun.filter((message) => message.state === 'RESOLVED')).toHaveLength(300);
+    for (const ruleId of new Set(firstRun.map((message) => message.ruleId))) {
+      const states = firstRun.filter((message) => message.ruleId === ruleId).map((message) => message.state);
+      expect(states[0]).toBe('RESOLVED');
+    }
+  });
+
+  it('tries the least tried first: messages SNS keeps refusing do not hold the others back', async () => {
+    // Prepare: ten older messages that failed often and still fail (more than are published at once), and
+    // twenty new ones
+    await harness.onlyRules();
+    await harness.sqlExec(
+      `INSERT INTO alert_notifications (rule_id, kind, dedup_key, message, attempts, created_at)
+       SELECT 'stuck' || i, 'FIRING', 'stuck' || i || ':1', ${messageOf("'stuck' || i", "'FIRING'")}, 5, now() - interval '1 hour'
+         FROM generate_series(1, 10) AS i`,
+      [TEMPLATE],
+    );
+    await harness.sqlExec(
+      `INSERT INTO alert_notifications (rule_id, kind, dedup_key, message)
+       SELECT 'r' || i, 'FIRING', 'r' || i || ':1', ${messageOf("'r' || i", "'FIRING'")} FROM generate_series(1, 20) AS i`,
+      [TEMPLATE],
+    );
+    harness.refusePublish = (input) => (input.Message?.includes('"ruleId":"stuck') ? snsDown() : undefined);
     // Act
     const [summary] = await minutes([100]);
-    // Assess: the bound is 500 a run; every rule got its RESOLVED tried before any rule's FIRING was
-    expect(summary).toMatchObject({ publishFailed: 300 });
-    expect(attempted).toEqual(Array.from({ length: 300 }, () => 'RESOLVED'));
+    // Assess: the new ones went first; the stuck ones were tried until the run gave up on SNS
+    expect(summary).toMatchObject({ published: 20 });
+    expect(summary?.publishFailed).toBeGreaterThanOrEqual(3);
+  });
+
+  it('stops publishing for the run after three refusals in a row: SNS is down, the rest wait', async () => {
+    // Prepare: 20 rules with a pending FIRING each; SNS refuses everything
+    await harness.onlyRules();
+    await harness.sqlExec(
+      `INSERT INTO alert_notifications (rule_id, kind, dedup_key, message)
+       SELECT 'r' || i, 'FIRING', 'r' || i || ':1', ${messageOf("'r' || i", "'FIRING'")} FROM generate_series(1, 20) AS i`,
+      [TEMPLATE],
+    );
+    harness.refusePublish = snsDown;
+    // Act
+    const [run] = await minutes([100]);
+    const summary = run as NonNullable<typeof run>;
+    // Assess: the rules already in flight when the third refusal came finish their attempt; the rest wait
+    expect(summary.publishFailed).toBeGreaterThanOrEqual(3);
+    expect(summary.publishFailed).toBeLessThanOrEqual(8);
+    expect(summary.unsent).toBe(20 - summary.publishFailed);
+    expect(harness.publishCalls()).toHaveLength(summary.publishFailed);
   });
 });
