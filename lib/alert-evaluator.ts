@@ -193,7 +193,7 @@ function selfWatchAlarms(scope: Construct, config: StageConfig, interval: Durati
     new cloudwatch.Alarm(scope, 'NotificationsFailingAlarm', {
       alarmName: `${prefix}-publish-failing`,
       alarmDescription: describeAlarm(
-        'SNS refused alert notifications in 2 of the last 3 intervals; they stay queued in alert_notifications and are retried every run.',
+        'Alert notifications were not published in 2 of the last 3 intervals: refused for now (they stay pending in alert_notifications and each run retries them, for 24 hours), refused for good or expired (recorded, not retried). `npm run rules -- list` shows which and why.',
         'notificationsFailing',
       ),
       metric: evaluatorMetric(config, EVALUATOR_METRICS.notificationsFailed, cloudwatch.Stats.SUM, interval),
