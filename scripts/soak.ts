@@ -29,6 +29,7 @@ function summary(report: SoakReport): string {
     faults,
     `Notifications queued: ${JSON.stringify(checks.queued)}`,
     `Transitions published: ${checks.transitions}; duplicates: ${checks.duplicates}; losses: ${checks.losses}; stale sent: ${checks.staleSent}; unexplained posts: ${checks.unexplained}; out of order: ${checks.outOfOrder}; episodes left open in Slack: ${checks.leftOpen}; pending after drain: ${checks.pending}`,
+    `RESOLVEDs sent after a FIRING that got no answer and was superseded (SNS may have taken it): ${checks.resolvedAfterUncertainFiring}`,
     `Slack posts that arrived after a later message of their rule (dead letters redriven, retries): ${checks.arrivedLate}`,
     `Notifier: ${notifier.invocations} invocations, ${notifier.failed} failed, ${notifier.sentToOnFailure} to the on-failure queue, ${notifier.redriven} dead letters redriven`,
     ...(checks.failures.length > 0

@@ -14,7 +14,7 @@ import type { MetricSource } from './metric-source';
 import type { OutboxStore } from './outbox-store';
 import { type PublishingSummary, publishPending } from './publish-pending';
 import { type AlertRule, InvalidRuleError, parseRuleColumns, ruleMetric, toAlertRule } from './rule';
-import type { RuleStore, RuleWrite, StoredRule } from './rule-store';
+import type { RuleStore, RuleWrite, StoredRule, WriteResult } from './rule-store';
 import { RunDeadline } from './run-deadline';
 
 export interface EvaluatorDependencies {
@@ -29,7 +29,7 @@ export interface EvaluatorDependencies {
   report: (message: string, details: Record<string, unknown>) => void;
   /** Flux rules' InfluxDB; absent: such rules are in ERROR. */
   flux?: FluxSource;
-  /** The run's time; without one, a run has 45 s (the evaluator function's timeout less its reserve). */
+  /** The run's time; without one, a run has 47 s (the evaluator function's 50 s timeout less its reserve). */
   deadline?: RunDeadline;
   /**
    * Queries read in the same GetMetricData calls as the rules' (the metrics export's): their observations
@@ -39,7 +39,7 @@ export interface EvaluatorDependencies {
 }
 
 /** The run budget when the caller gives none. */
-export const DEFAULT_RUN_BUDGET_MS = 45_000;
+export const DEFAULT_RUN_BUDGET_MS = 47_000;
 
 export interface RuleOutcome {
   rule: StoredRule;
@@ -109,7 +109,7 @@ export async function decideRules(
 /**
  * One scheduled evaluation: decide every rule, write each decision conditionally with the notification it
  * owes, then publish what is pending (this run's and earlier runs'), each rule's in order. The metrics export
- * is not part of it: it reads `extra` afterwards (production-run.ts).
+ * is not part of it: it reads `extra` afterwards (scheduled-run.ts).
  */
 export async function runEvaluation(deps: EvaluatorDependencies): Promise<EvaluationResult> {
   const now = deps.now();
@@ -124,39 +124,14 @@ export async function runEvaluation(deps: EvaluatorDependencies): Promise<Evalua
     readSignal,
   );
 
-  const writes = outcomes.map((outcome) => toWrite(outcome, now, deps.context));
-  const written = await deps.rules.write(writes, now);
-  const errorOf = (outcome: RuleOutcome) =>
-    written.refused.get(outcome.ruleId) ?? outcome.unreadable ?? outcome.decision.memory.error;
-  for (const outcome of outcomes) {
-    const known = outcome.unreadable ? outcome.rule.unreadable?.error : outcome.rule.memory?.error;
-    const error = errorOf(outcome);
-    const enteredError = outcome.decision.newError || (written.refused.has(outcome.ruleId) && !known);
-    if (
-      error &&
-      enteredError &&
-      (written.written.has(outcome.ruleId) || written.refused.has(outcome.ruleId))
-    ) {
-      deps.report('Alert rule cannot be evaluated', { ruleId: outcome.ruleId, reason: error });
-    }
-  }
-
-  const publishing = await publishPending(deps.outbox, deps.publisher, deadline, deps.report);
-
-  const counted = outcomes.filter(
-    (outcome) => written.written.has(outcome.ruleId) || written.refused.has(outcome.ruleId),
+  const written = await deps.rules.write(
+    outcomes.map((outcome) => toWrite(outcome, now, deps.context)),
+    now,
   );
-  // A rule whose new memory was refused is still in the state it was read in.
-  const stateOf = (outcome: RuleOutcome) =>
-    written.refused.has(outcome.ruleId)
-      ? (outcome.rule.memory?.state ?? 'OK')
-      : outcome.decision.memory.state;
+  reportNewErrors(outcomes, written, deps.report);
+  const publishing = await publishPending(deps.outbox, deps.publisher, deadline, deps.report);
   const summary: RunSummary = {
-    rulesEvaluated: outcomes.length,
-    firing: counted.filter((outcome) => stateOf(outcome) === 'FIRING').length,
-    pending: counted.filter((outcome) => stateOf(outcome) === 'PENDING').length,
-    inError: counted.filter((outcome) => errorOf(outcome) !== null).length,
-    skippedByOverlap: outcomes.length - counted.length,
+    ...countStates(outcomes, written),
     notificationsQueued: written.queued,
     superseded: written.superseded + written.suppressed,
     ...publishing,
@@ -165,6 +140,46 @@ export async function runEvaluation(deps: EvaluatorDependencies): Promise<Evalua
     readTimedOut: readSignal.aborted,
   };
   return { summary, outcomes, extra };
+}
+
+/** The rule's error after this run: its refused write's, its unreadable row's, or its decision's. */
+function errorOf(outcome: RuleOutcome, written: WriteResult): string | null {
+  return written.refused.get(outcome.ruleId) ?? outcome.unreadable ?? outcome.decision.memory.error;
+}
+
+/** Each rule that entered ERROR this run is reported once (a rule already in error is not again). */
+function reportNewErrors(
+  outcomes: RuleOutcome[],
+  written: WriteResult,
+  report: EvaluatorDependencies['report'],
+) {
+  for (const outcome of outcomes) {
+    const known = outcome.unreadable ? outcome.rule.unreadable?.error : outcome.rule.memory?.error;
+    const refused = written.refused.has(outcome.ruleId);
+    const error = errorOf(outcome, written);
+    const entered = outcome.decision.newError || (refused && !known);
+    if (error && entered && (written.written.has(outcome.ruleId) || refused)) {
+      report('Alert rule cannot be evaluated', { ruleId: outcome.ruleId, reason: error });
+    }
+  }
+}
+
+/** The rules this run wrote (or tried to), by state; a rule whose new memory was refused keeps its old state. */
+function countStates(outcomes: RuleOutcome[], written: WriteResult) {
+  const counted = outcomes.filter(
+    (outcome) => written.written.has(outcome.ruleId) || written.refused.has(outcome.ruleId),
+  );
+  const stateOf = (outcome: RuleOutcome) =>
+    written.refused.has(outcome.ruleId)
+      ? (outcome.rule.memory?.state ?? 'OK')
+      : outcome.decision.memory.state;
+  return {
+    rulesEvaluated: outcomes.length,
+    firing: counted.filter((outcome) => stateOf(outcome) === 'FIRING').length,
+    pending: counted.filter((outcome) => stateOf(outcome) === 'PENDING').length,
+    inError: counted.filter((outcome) => errorOf(outcome, written) !== null).length,
+    skippedByOverlap: outcomes.length - counted.length,
+  };
 }
 
 interface Prepared {

@@ -8,6 +8,7 @@ interface OutboxRow {
   dedup_key: string;
   evaluated_at: string;
   outcome: string | null;
+  maybe_sent: boolean;
 }
 
 export interface SoakChecks {
@@ -25,6 +26,11 @@ export interface SoakChecks {
   unexplained: number;
   /** Per rule, published transitions that do not alternate FIRING, RESOLVED of the same episode. */
   outOfOrder: number;
+  /**
+   * RESOLVEDs published after their FIRING was superseded unsent, but after an attempt that got no answer (SNS
+   * may have taken it): sent by design, so that an episode on-call may have seen always ends.
+   */
+  resolvedAfterUncertainFiring: number;
   /** Slack posts that arrived after a later message of their rule (dead letters redriven, retries). */
   arrivedLate: number;
   /** Episodes whose FIRING reached Slack and whose RESOLVED did not, though the rule no longer fires them. */
@@ -45,7 +51,7 @@ export async function checkSoak(
   poisonRules: { ruleId: string; expectError: boolean }[],
 ): Promise<SoakChecks> {
   const { rows } = await db.query<OutboxRow>(
-    `SELECT id, rule_id, kind, dedup_key, message->>'evaluatedAt' AS evaluated_at, outcome
+    `SELECT id, rule_id, kind, dedup_key, message->>'evaluatedAt' AS evaluated_at, outcome, maybe_sent
        FROM alert_notifications ORDER BY id`,
   );
   const failures: string[] = [];
@@ -91,7 +97,13 @@ export async function checkSoak(
 
   // Each rule's published messages, in the order they were queued (and so published)
   let outOfOrder = 0;
+  let resolvedAfterUncertainFiring = 0;
   let transitions = 0;
+  const uncertainFirings = new Set(
+    rows
+      .filter((row) => row.kind === 'FIRING' && row.outcome === 'superseded' && row.maybe_sent)
+      .map((row) => row.dedup_key),
+  );
   const byRule = new Map<string, OutboxRow[]>();
   for (const row of rows)
     if (row.outcome === 'published') byRule.set(row.rule_id, [...(byRule.get(row.rule_id) ?? []), row]);
@@ -109,7 +121,9 @@ export async function checkSoak(
         open = row.dedup_key;
       } else if (row.kind === 'RESOLVED') {
         transitions += 1;
-        if (open !== row.dedup_key) {
+        if (open !== row.dedup_key && open === undefined && uncertainFirings.has(row.dedup_key)) {
+          resolvedAfterUncertainFiring += 1;
+        } else if (open !== row.dedup_key) {
           outOfOrder += 1;
           failures.push(
             `order: ${ruleId} published a RESOLVED of ${row.dedup_key} without its FIRING before it`,
@@ -176,6 +190,7 @@ export async function checkSoak(
     staleSent,
     unexplained,
     outOfOrder,
+    resolvedAfterUncertainFiring,
     arrivedLate,
     leftOpen,
     pending,

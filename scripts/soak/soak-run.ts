@@ -28,7 +28,7 @@ const ADMIN_URL = process.env.SOAK_POSTGRES_URL ?? 'postgres://postgres@127.0.0.
 const REDIS_PORT = Number(process.env.SOAK_REDIS_PORT ?? 6379);
 const TOPIC_ARN = 'arn:aws:sns:eu-west-1:123456789012:signupflow-soak-alerts';
 const WEBHOOK_SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:soak/slack-webhook-AbC123';
-const START = new Date('2026-12-01T00:00:05Z');
+
 /** The notifier's Lambda timeout in the soak: 6 s of Slack retries, then the 6 s kept back. */
 const NOTIFIER_TIMEOUT_MS = 12_000;
 /** Ticks the drain may take before the soak calls what is left undrained. */
@@ -68,8 +68,11 @@ export interface SoakReport {
  */
 export async function runSoak(options: SoakOptions, log: (line: string) => void): Promise<SoakReport> {
   const random = new SeededRandom(options.seed);
-  const clock = new SoakClock(START);
-  const world = new MetricWorld(options.seed, START);
+  // The evaluated minutes start now and run ahead of the wall clock: what reads them with the wall clock (the
+  // /metrics exporter's freshness) sees them as fresh. The metric world depends only on the seed.
+  const start = new Date();
+  const clock = new SoakClock(start);
+  const world = new MetricWorld(options.seed, start);
   const databaseName = `signupflow_soak_${options.seed}_${process.pid}`;
   const admin = new pg.Pool({ connectionString: ADMIN_URL, max: 1 });
   await admin.query(`CREATE DATABASE ${databaseName}`);

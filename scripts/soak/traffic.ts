@@ -32,7 +32,7 @@ export class Traffic {
 
   send(random: SeededRandom): void {
     for (let index = 0; index < 3; index++)
-      this.#http('GET /api/events', 'GET', '/api/events?organizationId=soak-org');
+      this.#http('GET /api/events', 'GET', '/api/events?organization_id=soak-org');
     this.#http('GET /health', 'GET', '/health');
     if (random.chance(0.3)) this.#http('POST /api/trigger-test-error', 'POST', '/api/trigger-test-error');
     this.#track('GET /metrics (exporter)', async () => {

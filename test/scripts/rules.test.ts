@@ -78,6 +78,8 @@ describe('npm run rules', () => {
     [['--condition', '=>'], 'condition: got "=>", expected one of >, >=, <, <=, ==, !='],
     [['--threshold', 'ten'], 'threshold: got "ten", expected a number'],
     [['--channels', 'slack,pager'], 'notification_channels.1: got "pager", expected one of slack, email'],
+    [['--channels', 'slack,email,slack'], 'notification_channels: each of slack, email at most once'],
+    [['--threshold', 'Infinity'], 'threshold: got "Infinity", expected a number'],
   ])('refuses %j naming the field and the accepted values', async (change, message) => {
     const flags: Record<string, string> = {
       '--id': 'bad',
