@@ -24,6 +24,14 @@ function summary(report: SoakReport): string {
     )
       .map(([name, count]) => `${name} ${count}`)
       .join(', ')}`,
+    `  by route: ${Object.entries(requests.byRoute)
+      .map(
+        ([route, figures]) =>
+          `${route} ${Object.entries(figures.statuses)
+            .map(([status, count]) => `${status}×${count}`)
+            .join(' ')} (slowest ${figures.slowestMs} ms, ${figures.hung} hung)`,
+      )
+      .join('; ')}`,
     `Runs: ${runs.scheduled} started (${runs.failed} failed), ${runs.skipped} schedule events lost, ${runs.late} late, ${runs.retried} retried, ${runs.malformedEventsRefused} malformed events refused`,
     `Faults injected (${report.faultEpisodes} episodes):`,
     faults,

@@ -44,13 +44,22 @@ export class Database {
     const client = await this.#connect();
     this.#metrics.highest('db_connections_active', 'Count', this.#pool.totalCount - this.#pool.idleCount, {});
     let brokenConnection: Error | undefined;
+    // pg also emits a lost connection (a failover, a terminated backend) as 'error' on the client, besides
+    // rejecting the query: a checked-out client has no pool listener, and an unheard 'error' would crash the
+    // environment.
+    const onLost = (error: Error) => {
+      brokenConnection = error;
+    };
+    client.on('error', onLost);
     try {
       return await client.query<Row>(text, values);
     } catch (error) {
-      // A server-reported SQL error leaves the connection usable; anything else (a timeout, a reset) does not.
-      if (!(error instanceof pg.DatabaseError)) brokenConnection = error as Error;
+      // A server-reported SQL error leaves the connection usable; a FATAL one (the backend terminated) or
+      // anything else (a timeout, a reset) does not.
+      if (!(error instanceof pg.DatabaseError) || isFatal(error)) brokenConnection ??= error as Error;
       throw error;
     } finally {
+      client.removeListener('error', onLost);
       client.release(brokenConnection);
       const seconds = Math.round(performance.now() - startedAt) / 1_000;
       this.#metrics.add('db_query_duration_seconds', 'Seconds', seconds, { query_type: queryType });
@@ -77,6 +86,11 @@ export class Database {
   end(): Promise<void> {
     return this.#pool.end();
   }
+}
+
+/** Postgres ends the session after a FATAL or PANIC error (57P01 admin shutdown, 57P02, ...). */
+function isFatal(error: pg.DatabaseError): boolean {
+  return error.severity === 'FATAL' || error.severity === 'PANIC';
 }
 
 function isInvalidPassword(error: unknown): boolean {

@@ -191,6 +191,7 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void)
 
     // Faults that change data rather than answers
     const redisClient = new Redis({ port: REDIS_PORT, host: '127.0.0.1', lazyConnect: true });
+    redisClient.on('error', () => undefined);
     await redisClient.connect();
     closers.push(() => redisClient.quit());
     const schedule: Faultable = { dependency: 'schedule', mode: 'healthy', calls: 0 };
