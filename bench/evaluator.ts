@@ -9,6 +9,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import pg from 'pg';
 import { SnsAlertPublisher } from '../lambdas/alert-evaluator/alert-publisher';
 import { CloudWatchMetricSource } from '../lambdas/alert-evaluator/cloudwatch-metric-source';
+import { OutboxStore } from '../lambdas/alert-evaluator/outbox-store';
 import { RuleStore } from '../lambdas/alert-evaluator/rule-store';
 import { runEvaluation } from '../lambdas/alert-evaluator/run-evaluation';
 import { cloudWatchWireStandIn, snsWireStandIn } from '../test/lambdas/alert-evaluator/aws-wire-stand-ins';
@@ -71,8 +72,9 @@ export async function benchmarkEvaluator(sizes = [10, 1_000, 10_000]): Promise<E
         const sql = new CountingSql(pool);
         const source = new CloudWatchMetricSource(cloudwatchClient);
         const startedAt = performance.now();
-        const summary = await runEvaluation({
-          store: new RuleStore(sql, { claimSeconds: 120 }),
+        const { summary } = await runEvaluation({
+          rules: new RuleStore(sql),
+          outbox: new OutboxStore(sql, { claimSeconds: 120 }),
           source,
           publisher,
           deployment: DEPLOYMENT,

@@ -86,6 +86,9 @@ export class AlertEvaluator extends Construct {
           INFLUXDB_ORG: config.influxdb.org,
           INFLUXDB_BUCKET: config.influxdb.bucket,
           INFLUXDB_TOKEN_SECRET_ARN: config.influxdb.tokenSecretArn,
+          ...(config.influxdb.readTokenSecretArn && {
+            INFLUXDB_READ_TOKEN_SECRET_ARN: config.influxdb.readTokenSecretArn,
+          }),
         }),
       },
       vpcPlacement: props.vpcPlacement,
@@ -102,6 +105,11 @@ export class AlertEvaluator extends Construct {
     );
     if (config.influxdb) {
       importSecret(this, 'InfluxDbToken', config.influxdb.tokenSecretArn).grantRead(this.evaluatorFunction);
+      if (config.influxdb.readTokenSecretArn) {
+        importSecret(this, 'InfluxDbReadToken', config.influxdb.readTokenSecretArn).grantRead(
+          this.evaluatorFunction,
+        );
+      }
     }
     const role = Validations.of(this.evaluatorFunction.role as iam.IRole);
     role.acknowledge({
@@ -187,7 +195,7 @@ function selfWatchAlarms(scope: Construct, config: StageConfig, interval: Durati
     new cloudwatch.Alarm(scope, 'NotificationsFailingAlarm', {
       alarmName: `${prefix}-publish-failing`,
       alarmDescription: describeAlarm(
-        'SNS refused alert notifications in 2 of the last 3 intervals; they stay queued in alert_notifications and are retried every run.',
+        'Alert notifications were not published in 2 of the last 3 intervals: refused for now (they stay pending in alert_notifications and each run retries them, for 24 hours), refused for good or expired (recorded, not retried). `npm run rules -- list` shows which and why.',
         'notificationsFailing',
       ),
       metric: evaluatorMetric(config, EVALUATOR_METRICS.notificationsFailed, cloudwatch.Stats.SUM, interval),

@@ -226,7 +226,10 @@ export const stageConfigSchema = z
         url: z.url({ protocol: /^https?$/ }),
         org: z.string().min(1),
         bucket: z.string().min(1),
+        /** The metrics export's token: write access to `bucket`. */
         tokenSecretArn: secretArn,
+        /** Flux rules' token: read access only (docs/alert-rules.md); without it, Flux rules are in ERROR. */
+        readTokenSecretArn: secretArn.optional(),
       })
       .optional(),
     api: z.strictObject({

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { applyLocalDefaults } from './local-server/environment';
 import { localContext, toHttpApiEvent } from './local-server/http-api-event';
-import type { LocalAlerting } from './local-server/local-alerting';
+import type { LocalAlerting, LocalAlertingOptions } from './local-server/local-alerting';
 import { type Handler, LOCAL_ROUTES, matchRoute } from './local-server/routes';
 import { applyMigrations } from './migrations';
 
@@ -27,6 +27,8 @@ export interface LocalServerOptions {
   migrate?: boolean;
   /** The clock of the local alert loop (tests move it); the wall clock by default. */
   now?: () => Date;
+  /** What of the alert loop to change: its timer, its run budget, its dependencies (`npm run soak`). */
+  alerting?: Pick<LocalAlertingOptions, 'timer' | 'runBudgetMs' | 'dependencies'>;
 }
 
 export interface LocalServer {
@@ -55,6 +57,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   const alerting =
     intervalSeconds > 0
       ? (await import('./local-server/local-alerting')).startLocalAlerting({
+          ...options.alerting,
           intervalSeconds,
           log,
           now: options.now,

@@ -4,6 +4,7 @@ import { CloudWatchMetricSource } from '../lambdas/alert-evaluator/cloudwatch-me
 import { deploymentFromEnv } from '../lambdas/alert-evaluator/evaluator-settings';
 import { fluxSource } from '../lambdas/alert-evaluator/export/export-settings';
 import { InvalidRuleError } from '../lambdas/alert-evaluator/rule';
+import { AWS_CALL_BUDGETS, awsClientSettings } from '../lambdas/shared/deadlines';
 import { runRulesCommand, UsageError } from './rules/rules-command';
 
 const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -13,9 +14,10 @@ async function main(): Promise<void> {
   try {
     const output = await runRulesCommand(process.argv.slice(2), {
       db: { query: (_type, text, values) => pool.query(text, values) },
-      source: () => new CloudWatchMetricSource(new CloudWatchClient({ maxAttempts: 4 })),
+      source: () =>
+        new CloudWatchMetricSource(new CloudWatchClient(awsClientSettings(AWS_CALL_BUDGETS.cloudWatch))),
       deployment: deploymentFromEnv(),
-      flux: () => fluxSource(),
+      flux: async () => fluxSource(),
       now: () => new Date(),
     });
     console.log(output);

@@ -39,13 +39,18 @@ export class CloudWatchMetricSource implements MetricSource {
    * The series of `metricNames` in `namespace` that had data in the last three hours: one ListMetrics call
    * per 500 series of the namespace, whatever the number of names.
    */
-  async listSeries(namespace: string, metricNames: readonly string[]): Promise<DiscoveredSeries[]> {
+  async listSeries(
+    namespace: string,
+    metricNames: readonly string[],
+    signal?: AbortSignal,
+  ): Promise<DiscoveredSeries[]> {
     const series: DiscoveredSeries[] = [];
     let nextToken: string | undefined;
     for (let page = 0; page < MAX_PAGES_PER_CALL; page++) {
       this.#listCalls++;
       const response = await this.#client.send(
         new ListMetricsCommand({ Namespace: namespace, RecentlyActive: 'PT3H', NextToken: nextToken }),
+        { abortSignal: signal },
       );
       for (const metric of response.Metrics ?? []) {
         if (!metric.MetricName || !metricNames.includes(metric.MetricName)) continue;
@@ -65,14 +70,14 @@ export class CloudWatchMetricSource implements MetricSource {
     return this.#listCalls;
   }
 
-  async fetch(queries: PlannedQuery[], now: Date): Promise<Map<string, Observation>> {
+  async fetch(queries: PlannedQuery[], now: Date, signal?: AbortSignal): Promise<Map<string, Observation>> {
     const observations = new Map<string, Observation>();
     for (const [periodSeconds, group] of groupByPeriod(queries)) {
       const periodEnd = closedPeriodEnd(now, periodSeconds);
       const rangePeriods = Math.max(...group.map((query) => query.rangePeriods));
       const startTime = new Date(periodEnd.getTime() - rangePeriods * periodSeconds * 1_000);
       for (const chunk of chunksOf(group)) {
-        const results = await this.#fetchChunk(chunk, startTime, periodEnd);
+        const results = await this.#fetchChunk(chunk, startTime, periodEnd, signal);
         chunk.queries.forEach((query, index) => {
           const id = chunk.resultIds[index] as string;
           observations.set(query.key, observationOf(query, results, id, periodEnd));
@@ -86,11 +91,13 @@ export class CloudWatchMetricSource implements MetricSource {
     chunk: Chunk,
     startTime: Date,
     endTime: Date,
+    signal: AbortSignal | undefined,
   ): Promise<Map<string, MergedResult> | Error> {
     const merged = new Map<string, MergedResult>();
     let nextToken: string | undefined;
     try {
       for (let page = 0; page < MAX_PAGES_PER_CALL; page++) {
+        if (signal?.aborted) return gaveUp(signal);
         this.#calls++;
         const response = await this.#client.send(
           new GetMetricDataCommand({
@@ -100,6 +107,7 @@ export class CloudWatchMetricSource implements MetricSource {
             ScanBy: 'TimestampDescending',
             NextToken: nextToken,
           }),
+          { abortSignal: signal },
         );
         for (const result of response.MetricDataResults ?? []) merge(merged, result);
         nextToken = response.NextToken;
@@ -107,10 +115,17 @@ export class CloudWatchMetricSource implements MetricSource {
       }
       return new Error(`GetMetricData still answered NextToken after ${MAX_PAGES_PER_CALL} pages`);
     } catch (error) {
+      if (signal?.aborted) return gaveUp(signal);
       const { name, message } = error as Error;
       return new Error(`GetMetricData failed: ${name}: ${message}`.slice(0, MAX_ERROR_LENGTH));
     }
   }
+}
+
+/** The run's time for reading metrics is up: the queries not answered are errors of this run. */
+function gaveUp(signal: AbortSignal): Error {
+  const reason = signal.reason instanceof Error ? signal.reason.message : 'aborted';
+  return new Error(`GetMetricData did not answer in time: ${reason}`.slice(0, MAX_ERROR_LENGTH));
 }
 
 function groupByPeriod(queries: PlannedQuery[]): Map<number, PlannedQuery[]> {

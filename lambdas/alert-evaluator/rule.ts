@@ -79,11 +79,21 @@ export const alertRuleColumnsSchema = z
     cloudwatch_namespace: optionalText(255),
     cloudwatch_metric_name: optionalText(255),
     condition: oneOf(ALERT_CONDITIONS),
-    threshold: z
-      .number({ error: (issue) => `got ${JSON.stringify(issue.input)}, expected a number` })
-      .refine(Number.isFinite, 'expected a finite number'),
+    threshold: z.number({
+      error: (issue) =>
+        typeof issue.input === 'number'
+          ? `got ${issue.input}, expected a finite number`
+          : `got ${JSON.stringify(issue.input)}, expected a number`,
+    }),
     severity: oneOf(ALERT_SEVERITIES),
-    notification_channels: z.array(oneOf(ALERT_CHANNELS)).nonempty('at least one channel').default(['slack']),
+    // Distinct values of a closed set, as the database's CHECK has it: never more channels than the catalogue.
+    notification_channels: z
+      .array(oneOf(ALERT_CHANNELS))
+      .nonempty('at least one channel')
+      .refine((channels) => new Set(channels).size === channels.length, {
+        error: `each of ${ALERT_CHANNELS.join(', ')} at most once`,
+      })
+      .default(['slack']),
     period_seconds: wholeNumber(60, 86_400)
       .refine((seconds) => seconds % 60 === 0, 'must be a multiple of 60')
       .default(60),

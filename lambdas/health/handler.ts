@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { type HttpResponse, isHttpApiEvent, json } from '../shared/http';
 import { logger } from '../shared/observability';
+import { ScheduledEventSchema } from '../shared/scheduled-event';
 import { isSelfTestEvent } from '../shared/self-test/self-test-event';
 import { aggregatedMetrics, withObservability } from '../shared/with-observability';
 import {
@@ -14,7 +15,6 @@ import {
 import { checkHealth, type HealthReport } from './health-check';
 import { recordHealthMetrics } from './health-metrics';
 import { RecentCheck } from './recent-check';
-import { ScheduledEventSchema } from './scheduled-event';
 import { healthSettings } from './settings';
 
 const release = process.env.GIT_COMMIT_SHA ?? 'unversioned';

@@ -44,13 +44,22 @@ export class Database {
     const client = await this.#connect();
     this.#metrics.highest('db_connections_active', 'Count', this.#pool.totalCount - this.#pool.idleCount, {});
     let brokenConnection: Error | undefined;
+    // pg also emits a lost connection (a failover, a terminated backend) as 'error' on the client, besides
+    // rejecting the query: a checked-out client has no pool listener, and an unheard 'error' would crash the
+    // environment.
+    const onLost = (error: Error) => {
+      brokenConnection = error;
+    };
+    client.on('error', onLost);
     try {
       return await client.query<Row>(text, values);
     } catch (error) {
-      // A server-reported SQL error leaves the connection usable; anything else (a timeout, a reset) does not.
-      if (!(error instanceof pg.DatabaseError)) brokenConnection = error as Error;
+      // A server-reported SQL error leaves the connection usable; a FATAL one (the backend terminated) or
+      // anything else (a timeout, a reset) does not.
+      if (!(error instanceof pg.DatabaseError) || isFatal(error)) brokenConnection ??= error as Error;
       throw error;
     } finally {
+      client.removeListener('error', onLost);
       client.release(brokenConnection);
       const seconds = Math.round(performance.now() - startedAt) / 1_000;
       this.#metrics.add('db_query_duration_seconds', 'Seconds', seconds, { query_type: queryType });
@@ -79,6 +88,11 @@ export class Database {
   }
 }
 
+/** Postgres ends the session after a FATAL or PANIC error (57P01 admin shutdown, 57P02, ...). */
+function isFatal(error: pg.DatabaseError): boolean {
+  return error.severity === 'FATAL' || error.severity === 'PANIC';
+}
+
 function isInvalidPassword(error: unknown): boolean {
   return error instanceof pg.DatabaseError && error.code === '28P01';
 }
@@ -91,13 +105,19 @@ export function isDataException(error: unknown): error is pg.DatabaseError {
   return error instanceof pg.DatabaseError && typeof error.code === 'string' && error.code.startsWith('22');
 }
 
-/** Pool settings for Lambda: one request at a time per environment, fail fast on a hung server. */
+/**
+ * Pool settings for Lambda: one request at a time per environment, fail fast on a hung server. Connecting
+ * gives up after 2 s, a statement is cancelled by the server after 4 s, and the client gives up on an answer
+ * after 4.5 s (a hung server cancels nothing) and drops that connection. With a cold read of the password
+ * (3 s at worst, AWS_CALL_BUDGETS.secretsManager) the API's slowest query fails at 9.5 s, inside its 10 s
+ * timeout (docs/fault-matrix.md, "Deadlines").
+ */
 export const LAMBDA_POOL_SETTINGS: pg.PoolConfig = {
   max: 2,
   idleTimeoutMillis: 60_000,
   connectionTimeoutMillis: 2_000,
-  statement_timeout: 5_000,
-  query_timeout: 6_000,
+  statement_timeout: 4_000,
+  query_timeout: 4_500,
 };
 
 export async function createDatabase(

@@ -1,3 +1,4 @@
+import { AWS_CALL_BUDGETS, awsClientSettings } from './deadlines';
 import { importSecrets } from './side-bundles';
 
 /** Secrets are cached per Lambda environment for this long before Secrets Manager is asked again. */
@@ -8,15 +9,14 @@ type SecretsProvider = InstanceType<Awaited<ReturnType<typeof importSecrets>>['S
 let provider: Promise<SecretsProvider> | undefined;
 
 /**
- * The environment's one Secrets Manager reader (its cache is per provider), with short timeouts: a secret read
- * runs inside a health check's or a Slack delivery's time budget and must not hang on the network.
+ * The environment's one Secrets Manager reader (its cache is per provider), with timeouts that abort: a secret
+ * read runs inside a /metrics scrape's or a Slack delivery's time budget and must not hang on the network
+ * (AWS_CALL_BUDGETS.secretsManager: 3 s at worst).
  */
 export function secretsProvider(): Promise<SecretsProvider> {
   provider ??= importSecrets().then(
     ({ SecretsProvider }) =>
-      new SecretsProvider({
-        clientConfig: { maxAttempts: 2, requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000 } },
-      }),
+      new SecretsProvider({ clientConfig: awsClientSettings(AWS_CALL_BUDGETS.secretsManager) }),
   );
   return provider;
 }

@@ -1,3 +1,5 @@
+import http from 'node:http';
+import https from 'node:https';
 import { logger } from './observability';
 import { scrub } from './scrubber';
 import { importSentry } from './side-bundles';
@@ -14,8 +16,35 @@ export interface ErrorContext {
 /** At most this long is spent delivering a pending event before the invocation returns. */
 export const SENTRY_FLUSH_TIMEOUT_MS = 1_000;
 
+/**
+ * Sentry's HTTP transport sets no deadline on its requests: one to an ingest that accepts and never answers
+ * stays open after the flush gave up. Its requests go through this module instead, which ends a request
+ * whose connection has been silent for SENTRY_FLUSH_TIMEOUT_MS (the event is then lost; the log line keeps
+ * the whole error, as without Sentry).
+ */
+const httpModuleWithDeadline = {
+  request(
+    options: http.RequestOptions,
+    callback?: (response: http.IncomingMessage) => void,
+  ): http.ClientRequest {
+    const request = (options.protocol === 'https:' ? https : http).request(options, callback);
+    request.setTimeout(SENTRY_FLUSH_TIMEOUT_MS, () =>
+      request.destroy(new Error(`Sentry did not answer within ${SENTRY_FLUSH_TIMEOUT_MS} ms`)),
+    );
+    return request;
+  },
+};
+
 let sentry: Promise<Sentry> | undefined;
 let warnedMissingDsn = false;
+
+/**
+ * What Sentry answered to each event sent, by event id, until `reportError` reads it: a flush that drained
+ * says nothing of a 429 (rate limited) or a 5xx, after which Sentry does not have the event.
+ */
+const sendStatus = new Map<string, number | undefined>();
+/** Events sent that no report reads (other captures) are forgotten beyond this many. */
+const MAX_REMEMBERED_SENDS = 100;
 
 /**
  * Sentry is loaded and initialised on first use, not at cold start: with errors-only reporting (the default)
@@ -39,6 +68,7 @@ export function startSentry(): Promise<Sentry> | undefined {
         release: process.env.GIT_COMMIT_SHA,
         tracesSampleRate: tracesSampleRate(),
         sendDefaultPii: false,
+        transportOptions: { httpModule: httpModuleWithDeadline },
         // Release-health sessions describe long-running processes and HTTP servers, not Lambda invocations:
         // they would add an envelope to flushes and make Sentry's crash-free figures meaningless.
         integrations: (defaults) => [
@@ -50,6 +80,11 @@ export function startSentry(): Promise<Sentry> | undefined {
         beforeSendTransaction: (event) => scrub(event),
         beforeSendSpan: (span) => scrub(span),
         beforeBreadcrumb: (breadcrumb) => scrub(breadcrumb),
+      });
+      module.getClient()?.on('afterSendEvent', (event, response) => {
+        if (!event.event_id) return;
+        if (sendStatus.size >= MAX_REMEMBERED_SENDS) sendStatus.clear();
+        sendStatus.set(event.event_id, response.statusCode);
       });
       return module;
     })
@@ -73,7 +108,8 @@ export function tracesSampleRate(): number | undefined {
 
 /**
  * Sends the error to Sentry with the request's context and waits (bounded) until it has been delivered.
- * Returns Sentry's event id once delivered; undefined without a DSN or when delivery failed or timed out.
+ * Returns Sentry's event id once Sentry accepted it (a 2xx); undefined without a DSN, or when delivery failed,
+ * timed out, or Sentry refused the event (429, 5xx): the caller's log line must then keep the whole error.
  */
 export async function reportError(error: unknown, context: ErrorContext): Promise<string | undefined> {
   const loading = startSentry();
@@ -90,8 +126,10 @@ export async function reportError(error: unknown, context: ErrorContext): Promis
       },
       contexts: { request: { route: context.route, method: context.method, request_id: context.requestId } },
     });
-    const delivered = await module.flush(SENTRY_FLUSH_TIMEOUT_MS);
-    return delivered ? eventId : undefined;
+    const drained = await module.flush(SENTRY_FLUSH_TIMEOUT_MS);
+    const status = sendStatus.get(eventId);
+    sendStatus.delete(eventId);
+    return drained && status !== undefined && status >= 200 && status < 300 ? eventId : undefined;
   } catch (reportingError) {
     logger.error('Could not report the error to Sentry', { reportingError });
     return undefined;
@@ -101,6 +139,7 @@ export async function reportError(error: unknown, context: ErrorContext): Promis
 /** For tests: forget the loaded client so that the next use reads the environment again. */
 export async function resetSentryForTests(): Promise<void> {
   if (sentry) await (await sentry).close(0);
+  sendStatus.clear();
   sentry = undefined;
   warnedMissingDsn = false;
 }

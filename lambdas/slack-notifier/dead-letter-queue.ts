@@ -1,18 +1,17 @@
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { AWS_CALL_BUDGETS, awsClientSettings, worstCaseMs } from '../shared/deadlines';
 import type { DeadLetter } from './notify';
 
 /** SQS accepts messages up to 1 MiB; the queue is created with that maximum. */
 export const MAX_DEAD_LETTER_BYTES = 1_048_576;
 
 /**
- * Short timeouts: the dead-letter send runs in the time the delivery budget leaves before the Lambda timeout,
- * at most DEAD_LETTER_WORST_CASE_MS (2 attempts × (1 s to connect + 2 s to answer)).
+ * The dead-letter send runs in the time the Slack delivery leaves before the Lambda timeout: at most
+ * DEAD_LETTER_WORST_CASE_MS (2 attempts of 2 s and the wait between them), enforced by a timeout per attempt
+ * that aborts and a signal over the whole send.
  */
-export const DEAD_LETTER_WORST_CASE_MS = 6_000;
-const sqs = new SQSClient({
-  maxAttempts: 2,
-  requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000 },
-});
+export const DEAD_LETTER_WORST_CASE_MS = worstCaseMs(AWS_CALL_BUDGETS.deadLetterQueue);
+const sqs = new SQSClient(awsClientSettings(AWS_CALL_BUDGETS.deadLetterQueue));
 
 /** A dead letter the queue did not take: carries the letter (why Slack did not get it) and why the queue refused. */
 export class DeadLetterError extends Error {
@@ -40,6 +39,7 @@ export async function sendDeadLetter(queueUrl: string | undefined, letter: DeadL
           ...(letter.slackError && { slackError: { DataType: 'String', StringValue: letter.slackError } }),
         },
       }),
+      { abortSignal: AbortSignal.timeout(DEAD_LETTER_WORST_CASE_MS) },
     );
   } catch (error) {
     const { name, message } = error as Error;

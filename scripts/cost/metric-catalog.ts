@@ -72,7 +72,11 @@ export const EVALUATOR_METRICS = [
   'alert_rules_firing',
 ];
 /** Of the run's metrics, those written only by a run that has a failure. */
-export const EVALUATOR_FAILURE_METRICS = ['alert_rules_in_error', 'alert_notifications_failed'];
+export const EVALUATOR_FAILURE_METRICS = [
+  'alert_rules_in_error',
+  'alert_notifications_failed',
+  'alert_notifications_expired',
+];
 
 const ALWAYS: Activity = { kind: 'always' };
 const RARE: Activity = { kind: 'rare' };

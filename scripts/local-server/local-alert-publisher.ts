@@ -5,7 +5,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { subjectOf } from '../../lambdas/alert-evaluator/alert-notification';
-import type { AlertPublisher } from '../../lambdas/alert-evaluator/alert-publisher';
+import {
+  type AlertPublisher,
+  notAnAlertMessage,
+  type PublishResult,
+} from '../../lambdas/alert-evaluator/alert-publisher';
+import type { QueuedNotification } from '../../lambdas/alert-evaluator/outbox-store';
 import {
   type AlertMessage,
   alertMessageAttributes,
@@ -23,21 +28,18 @@ export class LocalAlertPublisher implements AlertPublisher {
     this.#log = log;
   }
 
-  async publish(
-    notifications: { id: number; message: unknown }[],
-  ): Promise<{ id: number; error?: string }[]> {
-    const outcomes: { id: number; error?: string }[] = [];
-    for (const { id, message } of notifications) {
-      try {
-        const alert = alertMessageSchema.parse(message);
-        if (process.env.SLACK_WEBHOOK_URL) await this.#toSlack(alert);
-        else this.#log(`alert ${alert.state.padEnd(8)} ${alertSummary(alert)}`);
-        outcomes.push({ id });
-      } catch (error) {
-        outcomes.push({ id, error: `${(error as Error).name}: ${(error as Error).message}` });
-      }
+  async publish(notification: QueuedNotification): Promise<PublishResult> {
+    const parsed = alertMessageSchema.safeParse(notification.message);
+    if (!parsed.success) return notAnAlertMessage(parsed.error.issues.map((issue) => issue.path.join('.')));
+    const alert = parsed.data;
+    try {
+      if (process.env.SLACK_WEBHOOK_URL) await this.#toSlack(alert);
+      else this.#log(`alert ${alert.state.padEnd(8)} ${alertSummary(alert)}`);
+      return { ok: true };
+    } catch (error) {
+      // The notifier failed without keeping the message: the topic would deliver it again, so the loop does.
+      return { ok: false, error: `${(error as Error).name}: ${(error as Error).message}`, permanent: false };
     }
-    return outcomes;
   }
 
   async #toSlack(alert: AlertMessage): Promise<void> {

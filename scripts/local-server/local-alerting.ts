@@ -12,6 +12,7 @@ import {
   resolveMetric,
 } from '../../lambdas/alert-evaluator/metric-catalogue';
 import { planQueries } from '../../lambdas/alert-evaluator/metric-plan';
+import { OutboxStore } from '../../lambdas/alert-evaluator/outbox-store';
 import {
   type AlertRule,
   alertRuleColumnsSchema,
@@ -19,7 +20,13 @@ import {
   toAlertRule,
 } from '../../lambdas/alert-evaluator/rule';
 import { RuleStore, type StoredRule } from '../../lambdas/alert-evaluator/rule-store';
-import { type RunSummary, runEvaluation } from '../../lambdas/alert-evaluator/run-evaluation';
+import { RunDeadline } from '../../lambdas/alert-evaluator/run-deadline';
+import {
+  runScheduled,
+  type ScheduledRunDependencies,
+  type ScheduledRunSummary,
+} from '../../lambdas/alert-evaluator/scheduled-run';
+import { LAMBDA_POOL_SETTINGS } from '../../lambdas/shared/database';
 import { onRequestRecorded } from '../../lambdas/shared/with-observability';
 import { LocalAlertPublisher } from './local-alert-publisher';
 import { LocalMetricSource } from './local-metric-source';
@@ -27,7 +34,7 @@ import type { RuleView, StatusView } from './status-page';
 
 export interface LocalAlerting {
   /** One evaluation now (the timer calls it every interval). */
-  evaluateNow(): Promise<RunSummary>;
+  evaluateNow(): Promise<ScheduledRunSummary>;
   /** Each rule with its state and last hour, and the last alerts: what the status page shows. */
   rulesAndAlerts(): Promise<Pick<StatusView, 'rules' | 'alerts'>>;
   stop(): Promise<void>;
@@ -38,6 +45,15 @@ export interface LocalAlertingOptions {
   log: (line: string) => void;
   /** The clock of the metric store and the evaluator; tests move it. */
   now?: () => Date;
+  /** False: no timer, whoever started the loop calls `evaluateNow` (the soak, as its schedule). */
+  timer?: boolean;
+  /** The time each run has; 80% of the interval by default. */
+  runBudgetMs?: number;
+  /**
+   * In place of the local stand-ins (this process's requests, the console or the notifier's code): the soak
+   * runs the loop against AWS stand-ins with the production clients.
+   */
+  dependencies?: Partial<Pick<ScheduledRunDependencies, 'source' | 'publisher' | 'flux' | 'metricsExport'>>;
 }
 
 export function startLocalAlerting(options: LocalAlertingOptions): LocalAlerting {
@@ -46,13 +62,14 @@ export function startLocalAlerting(options: LocalAlertingOptions): LocalAlerting
   const stopRecording = onRequestRecorded(({ endpoint, method, status_code }, seconds) =>
     source.record({ endpoint, method, statusCode: status_code, seconds }),
   );
-  const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 2 });
+  // The evaluator's own pool settings: a hung Postgres costs a run seconds, not the loop.
+  const pool = new pg.Pool({ ...LAMBDA_POOL_SETTINGS, connectionString: process.env.DATABASE_URL });
   pool.on('error', (error) => options.log(`alerting: an idle Postgres connection failed: ${error.message}`));
-  const store = new RuleStore(
-    { query: (_type, text, values) => pool.query(text, values) },
-    { claimSeconds: options.intervalSeconds * 2 },
-  );
+  const sql = { query: (_type: string, text: string, values?: unknown[]) => pool.query(text, values) };
+  const store = new RuleStore(sql);
+  const outbox = new OutboxStore(sql, { claimSeconds: Math.max(60, options.intervalSeconds * 2) });
   const publisher = new LocalAlertPublisher(options.log);
+  const runBudgetMs = options.runBudgetMs ?? options.intervalSeconds * 800;
 
   const deployment = {
     namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'SignUpFlow/local',
@@ -61,26 +78,32 @@ export function startLocalAlerting(options: LocalAlertingOptions): LocalAlerting
     functionNames: {},
   };
   const evaluateNow = () =>
-    runEvaluation({
-      store,
+    runScheduled({
+      rules: store,
+      outbox,
       source,
       publisher,
+      ...options.dependencies,
       deployment,
       context: {
         service: process.env.POWERTOOLS_SERVICE_NAME ?? 'signupflow',
         stage: process.env.STAGE ?? 'local',
       },
       now,
+      deadline: new RunDeadline(runBudgetMs),
       report: (message, details) => options.log(`alerting: ${message} ${JSON.stringify(details)}`),
     });
 
   let running: Promise<unknown> = Promise.resolve();
-  const timer = setInterval(() => {
-    running = evaluateNow().catch((error: Error) =>
-      options.log(`alerting: evaluation failed: ${error.message}`),
-    );
-  }, options.intervalSeconds * 1_000);
-  timer.unref();
+  const timer =
+    options.timer === false
+      ? undefined
+      : setInterval(() => {
+          running = evaluateNow().catch((error: Error) =>
+            options.log(`alerting: evaluation failed: ${error.message}`),
+          );
+        }, options.intervalSeconds * 1_000);
+  timer?.unref();
 
   return {
     evaluateNow,
@@ -107,14 +130,14 @@ async function ruleViews(
   now: Date,
 ): Promise<RuleView[]> {
   const views: RuleView[] = [];
-  for (const { columns, memory } of rules) {
+  for (const { columns, memory, unreadable } of rules) {
     const parsed = alertRuleColumnsSchema.safeParse(columns);
     const rule = parsed.success ? toAlertRule(parsed.data) : undefined;
     views.push({
       id: String(columns.id),
       name: String(columns.name),
-      state: memory ? (memory.error ? 'ERROR' : memory.state) : 'not evaluated yet',
-      error: memory?.error ?? (parsed.success ? null : 'invalid rule'),
+      state: unreadable ? 'ERROR' : memory ? (memory.error ? 'ERROR' : memory.state) : 'not evaluated yet',
+      error: unreadable?.problem ?? memory?.error ?? (parsed.success ? null : 'invalid rule'),
       lastValue: memory?.lastValue ?? null,
       condition: String(columns.condition),
       threshold: Number(columns.threshold),
@@ -149,21 +172,22 @@ async function lastHour(
   });
 }
 
+/** The last notifications, and what became of each: published, pending, failed for good, superseded, expired. */
 async function lastAlerts(pool: pg.Pool): Promise<StatusView['alerts']> {
   const { rows } = await pool.query<{
     created_at: Date;
     kind: string;
     message: { ruleName?: string };
-    published_at: Date | null;
+    outcome: 'published' | 'failed' | 'superseded' | 'expired' | null;
     last_error: string | null;
   }>(
-    'SELECT created_at, kind, message, published_at, last_error FROM alert_notifications ORDER BY id DESC LIMIT 10',
+    'SELECT created_at, kind, message, outcome, last_error FROM alert_notifications ORDER BY id DESC LIMIT 10',
   );
   return rows.map((row) => ({
     at: row.created_at,
     kind: row.kind,
     ruleName: String(row.message?.ruleName ?? ''),
-    delivered: row.published_at !== null,
+    outcome: row.outcome ?? 'pending',
     problem: row.last_error,
   }));
 }

@@ -21,9 +21,24 @@ export interface StatusView {
   generatedAt: Date;
   rules: RuleView[];
   health: { component: string; status: string; detail: string }[];
-  alerts: { at: Date; kind: string; ruleName: string; delivered: boolean; problem: string | null }[];
+  alerts: {
+    at: Date;
+    kind: string;
+    ruleName: string;
+    /** What became of it: published, pending (retried every run), failed (refused for good), superseded, expired. */
+    outcome: 'published' | 'pending' | 'failed' | 'superseded' | 'expired';
+    problem: string | null;
+  }[];
   refreshSeconds: number;
 }
+
+/** What the page says of a notification that was not published. */
+const OUTCOME_WORDS = {
+  pending: 'not delivered yet',
+  failed: 'refused for good, not retried',
+  superseded: 'dropped: a newer message replaced it',
+  expired: 'given up: pending for 24 hours',
+} as const;
 
 const ESCAPES: Record<string, string> = {
   '&': '&amp;',
@@ -106,10 +121,10 @@ export function renderStatusPage(view: StatusView): string {
       ? view.alerts
           .map(
             (alert) =>
-              `<li class="alert">${escapeHtml(alert.at.toISOString().slice(11, 19))} <strong>${escapeHtml(alert.kind)}</strong> ${escapeHtml(alert.ruleName)}${
-                alert.delivered
+              `<li class="alert" data-outcome="${alert.outcome}">${escapeHtml(alert.at.toISOString().slice(11, 19))} <strong>${escapeHtml(alert.kind)}</strong> ${escapeHtml(alert.ruleName)}${
+                alert.outcome === 'published'
                   ? ''
-                  : ` <span class="error">not delivered yet${alert.problem ? `: ${escapeHtml(alert.problem)}` : ''}</span>`
+                  : ` <span class="error">${OUTCOME_WORDS[alert.outcome]}${alert.problem ? `: ${escapeHtml(alert.problem)}` : ''}</span>`
               }</li>`,
           )
           .join('\n')

@@ -18,7 +18,7 @@ export interface RulesCommandDependencies {
 }
 
 export const USAGE = `Usage: npm run rules -- <command>
-  list                              every rule with its state
+  list                              every rule with its state, and the notifications not delivered
   add --id ID --name NAME --metric METRIC --condition OP --threshold N --severity SEVERITY
       [--channels slack,email] [--dimension key=value ...] [--period 60] [--statistic p99]
       [--evaluation-periods 3] [--datapoints-to-alarm 3] [--treat-missing-data missing]
@@ -39,10 +39,15 @@ export class UsageError extends Error {
 export async function runRulesCommand(argv: string[], deps: RulesCommandDependencies): Promise<string> {
   const [command, ...rest] = argv;
   const { values, positionals } = parseFlags(rest);
-  const store = new RuleStore(deps.db, { claimSeconds: 0 });
+  const store = new RuleStore(deps.db);
   switch (command) {
     case 'list':
-      return listRules(await store.loadRules({ includeDisabled: true }), deps.now());
+      return [
+        listRules(await store.loadRules({ includeDisabled: true }), deps.now()),
+        await undeliveredNotifications(deps.db),
+      ]
+        .filter(Boolean)
+        .join('\n\n');
     case 'add':
       return addRule(deps.db, values);
     case 'enable':
@@ -169,10 +174,14 @@ function describeRule(columns: Record<string, unknown>): string {
 
 function listRules(rules: StoredRule[], now: Date): string {
   if (rules.length === 0) return 'No alert rules. Add one with: npm run rules -- add ...';
-  const rows = rules.map(({ columns, memory }) => {
+  const rows = rules.map(({ columns, memory, unreadable }) => {
     const mutedUntil =
       columns.muted_until instanceof Date && columns.muted_until > now ? columns.muted_until : null;
-    const state = memory?.error ? `ERROR (${memory.state})` : (memory?.state ?? 'never evaluated');
+    const state = unreadable
+      ? `ERROR (${unreadable.problem})`
+      : memory?.error
+        ? `ERROR (${memory.state}): ${memory.error}`
+        : (memory?.state ?? 'never evaluated');
     return [
       String(columns.id),
       String(columns.name),
@@ -189,6 +198,43 @@ function listRules(rules: StoredRule[], now: Date): string {
     ['ID', 'NAME', 'RULE', 'SEVERITY', 'CHANNELS', 'EVALUATION', 'STATE', 'VALUE', 'MUTED'],
     rows,
   );
+}
+
+/** Undelivered notifications the table lists: the newest first, at most this many. */
+const SHOWN_UNDELIVERED = 20;
+
+/**
+ * Notifications still pending (retried every run, with their last error) and those given up in the last 7
+ * days (refused for good, or expired), with why; empty when there are none.
+ */
+async function undeliveredNotifications(db: SqlClient): Promise<string> {
+  const { rows } = await db.query<{
+    id: string;
+    rule_id: string;
+    kind: string;
+    outcome: string | null;
+    attempts: number;
+    last_error: string | null;
+    created_at: Date;
+  }>(
+    'select',
+    `SELECT id, rule_id, kind, outcome, attempts, last_error, created_at FROM alert_notifications
+      WHERE outcome IS NULL OR (outcome IN ('failed', 'expired') AND settled_at > now() - interval '7 days')
+      ORDER BY id DESC LIMIT ${SHOWN_UNDELIVERED + 1}`,
+  );
+  if (rows.length === 0) return '';
+  const shown = rows
+    .slice(0, SHOWN_UNDELIVERED)
+    .map((row) => [
+      String(row.rule_id),
+      row.kind,
+      row.outcome === null ? 'pending' : row.outcome === 'failed' ? 'failed (not retried)' : row.outcome,
+      row.created_at.toISOString(),
+      String(row.attempts),
+      row.last_error ?? '-',
+    ]);
+  const more = rows.length > SHOWN_UNDELIVERED ? `\n(newest ${SHOWN_UNDELIVERED} shown)` : '';
+  return `Notifications not delivered:\n${formatTable(['RULE', 'KIND', 'OUTCOME', 'QUEUED', 'ATTEMPTS', 'WHY'], shown)}${more}`;
 }
 
 async function testRules(rules: StoredRule[], deps: RulesCommandDependencies): Promise<string> {

@@ -46,10 +46,7 @@ export function rulesTableCheck(options: RulesTableOptions): Check {
         client.on('error', () => undefined);
         const connected = client;
         await connected.connect();
-        const store = new RuleStore(
-          { query: (_type, text, values) => connected.query(text, values) },
-          { claimSeconds: 0 },
-        );
+        const store = new RuleStore({ query: (_type, text, values) => connected.query(text, values) });
         const rules = await store.loadRules({ includeDisabled: true });
         healthy = true;
         const invalid = rules.flatMap(({ columns }) => problemsOf(columns));

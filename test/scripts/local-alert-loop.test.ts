@@ -100,7 +100,9 @@ describe('the whole alert loop on one machine', () => {
     expect(dom).toContain('<td class="name">&lt;img src=x onerror=alert(1)&gt;</td>');
     expect(dom).not.toContain('<img src="x"');
     expect(dom).toMatch(/data-component="database" data-status="healthy"/);
-    expect(dom).toMatch(/<li class="alert">[0-9:]{8} <strong>FIRING<\/strong> High Error Rate<\/li>/);
+    expect(dom).toMatch(
+      /<li class="alert" data-outcome="published">[0-9:]{8} <strong>FIRING<\/strong> High Error Rate<\/li>/,
+    );
     expect(dom).toMatch(/<polyline points="[0-9., ]+"/);
     expect(dom).toContain('<a href="/metrics">');
     const png = await readFile(file);

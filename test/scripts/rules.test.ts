@@ -78,6 +78,8 @@ describe('npm run rules', () => {
     [['--condition', '=>'], 'condition: got "=>", expected one of >, >=, <, <=, ==, !='],
     [['--threshold', 'ten'], 'threshold: got "ten", expected a number'],
     [['--channels', 'slack,pager'], 'notification_channels.1: got "pager", expected one of slack, email'],
+    [['--channels', 'slack,email,slack'], 'notification_channels: each of slack, email at most once'],
+    [['--threshold', 'Infinity'], 'threshold: got "Infinity", expected a number'],
   ])('refuses %j naming the field and the accepted values', async (change, message) => {
     const flags: Record<string, string> = {
       '--id': 'bad',
@@ -91,6 +93,34 @@ describe('npm run rules', () => {
     await expect(rules('add', ...Object.entries(flags).flat())).rejects.toThrow(message);
     const { rows } = await pool.query("SELECT id FROM alert_rules WHERE id = 'bad'");
     expect(rows).toEqual([]);
+  });
+
+  it('lists the notifications not delivered: pending with their last error, and those refused for good', async () => {
+    // Prepare
+    await pool.query(
+      `INSERT INTO alert_notifications (rule_id, kind, dedup_key, message, attempts, last_error, outcome, settled_at,
+                                        published_at, created_at)
+       VALUES ('slow_events', 'FIRING', 'slow_events:1', '{}', 3, 'InternalErrorException: Service unavailable', NULL, NULL, NULL, '2026-11-30T09:58:00Z'),
+              ('huge', 'FIRING', 'huge:1', '{}', 1, 'InvalidParameterException: Invalid parameter: Message too long', 'failed', now(), NULL, '2026-11-30T09:59:00Z'),
+              ('fine', 'FIRING', 'fine:1', '{}', 1, NULL, 'published', now(), now(), '2026-11-30T09:59:30Z')`,
+    );
+    try {
+      // Act
+      const listed = await rules('list');
+      // Assess
+      const section = listed.slice(listed.indexOf('Notifications not delivered:')).split('\n');
+      expect(section[1]).toMatch(/^RULE\s+KIND\s+OUTCOME\s+QUEUED\s+ATTEMPTS\s+WHY$/);
+      expect(section.slice(3)).toEqual([
+        expect.stringMatching(
+          /^huge\s+FIRING\s+failed \(not retried\)\s+2026-11-30T09:59:00.000Z\s+1\s+InvalidParameterException: Invalid parameter: Message too long$/,
+        ),
+        expect.stringMatching(
+          /^slow_events\s+FIRING\s+pending\s+2026-11-30T09:58:00.000Z\s+3\s+InternalErrorException: Service unavailable$/,
+        ),
+      ]);
+    } finally {
+      await pool.query('DELETE FROM alert_notifications');
+    }
   });
 
   it('disables, enables, mutes for a while, unmutes and deletes', async () => {

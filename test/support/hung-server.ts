@@ -4,7 +4,7 @@ export interface HungServer {
   port: number;
   /** Connections accepted so far. */
   readonly connections: number;
-  /** Accepted connections the client has not closed yet: 0 once every client gave up its socket. */
+  /** Connections accepted and not closed yet: a client that gave up for real closed its own. */
   readonly open: number;
   /**
    * The dependency comes back: connections accepted from now on are forwarded to `targetPort` on 127.0.0.1,
@@ -17,9 +17,9 @@ export interface HungServer {
 /** A TCP server on 127.0.0.1 (port 0) that accepts connections and never answers: a dependency that hangs. */
 export async function startHungServer(): Promise<HungServer> {
   const sockets = new Set<net.Socket>();
+  const accepted = new Set<net.Socket>();
   let forwardTo: number | undefined;
   let connections = 0;
-  const accepted = new Set<net.Socket>();
   const server = net.createServer((socket) => {
     connections += 1;
     sockets.add(socket);
@@ -29,8 +29,8 @@ export async function startHungServer(): Promise<HungServer> {
       accepted.delete(socket);
     });
     socket.on('error', () => undefined);
+    // Accept, answer nothing. What arrives is read and dropped, so that the client's close is seen (`open`).
     if (forwardTo === undefined) {
-      // Accept and never answer; what the client sends is read and dropped, so that its close is seen.
       socket.resume();
       return;
     }

@@ -41,6 +41,8 @@ export type FluxAnswer = (flux: string, request: InfluxRequest) => QueryRow[] | 
 export interface InfluxServerOptions {
   /** Defaults to a random token. */
   token?: string;
+  /** A token that may only query, as an InfluxDB read authorization (`influx auth create --read-bucket`). */
+  readToken?: string;
   /** The one organisation and bucket that exist; anything else is 404 as in InfluxDB. */
   org?: string;
   bucket?: string;
@@ -52,6 +54,8 @@ export interface InfluxStandIn {
   url: string;
   port: number;
   token: string;
+  /** The read-only token, when the options gave one. */
+  readToken?: string;
   org: string;
   bucket: string;
   /** Every request received, in order, including the refused and the hung ones. */
@@ -133,8 +137,12 @@ export async function startInfluxServer(options: InfluxServerOptions = {}): Prom
     if (undecodable) return error(400, 'invalid', 'unable to decode the gzip body');
     if (recorded.path === '/ping') return { status: 204, body: '', headers: {} };
     if (recorded.path === '/health') return json(200, { name: 'influxdb', status: 'pass' });
-    if (request.headers.authorization !== `Token ${token}`)
+    const readOnly =
+      options.readToken !== undefined && request.headers.authorization === `Token ${options.readToken}`;
+    if (request.headers.authorization !== `Token ${token}` && !readOnly)
       return error(401, 'unauthorized', 'unauthorized access');
+    if (readOnly && recorded.path !== '/api/v2/query')
+      return error(403, 'forbidden', 'insufficient permissions for write');
     if (request.method === 'POST' && recorded.path === '/api/v2/write') return write(recorded);
     if (request.method === 'POST' && recorded.path === '/api/v2/query') return query(recorded);
     return error(404, 'not found', 'path not found');
@@ -229,6 +237,7 @@ export async function startInfluxServer(options: InfluxServerOptions = {}): Prom
     url: `http://127.0.0.1:${port}`,
     port,
     token,
+    readToken: options.readToken,
     org,
     bucket,
     requests,

@@ -13,23 +13,31 @@ export interface SentryStandIn {
   dsn: string;
   envelopes: SentryEnvelope[];
   events(): Record<string, unknown>[];
+  /** How the next envelopes are answered: 200 by default; a 429 or 5xx refuses them; `delayMs` answers late. */
+  reply: { status: number; delayMs: number };
   close(): Promise<void>;
 }
 
 /** A Sentry ingest stand-in on 127.0.0.1: accepts envelopes the way sentry.io does and keeps them. */
 export async function startSentryStandIn(): Promise<SentryStandIn> {
   const envelopes: SentryEnvelope[] = [];
+  const reply = { status: 200, delayMs: 0 };
   const server = createServer(async (request, response) => {
     const body = await readBody(request);
-    if (request.method === 'POST' && request.url?.startsWith('/api/1/envelope/'))
+    const { status, delayMs } = reply;
+    if (status === 200 && request.method === 'POST' && request.url?.startsWith('/api/1/envelope/'))
       envelopes.push(parseEnvelope(body));
-    response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+    if (response.destroyed) return;
+    const headers = { 'content-type': 'application/json', ...(status === 429 && { 'retry-after': '60' }) };
+    response.writeHead(status, headers).end(status === 200 ? '{}' : '{"detail":"refused"}');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     dsn: `http://publickey@127.0.0.1:${port}/1`,
     envelopes,
+    reply,
     events: () =>
       envelopes.flatMap((envelope) =>
         envelope.items.filter((item) => item.header.type === 'event').map((item) => item.payload),

@@ -3,7 +3,14 @@ import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'nod
 import type { AddressInfo } from 'node:net';
 
 /** What the stand-in answers to one post: a status, body and headers, or no answer at all. */
-export type SlackReply = { status: number; body?: string; headers?: Record<string, string> } | 'never-answer';
+export type SlackReply =
+  | {
+      status: number;
+      body?: string;
+      headers?: Record<string, string> /** Answers this late. */;
+      delayMs?: number;
+    }
+  | 'never-answer';
 
 export interface ReceivedPost {
   path: string;
@@ -54,9 +61,14 @@ export async function startSlackServer(script: SlackReply[] = []): Promise<Slack
         response.writeHead(404, { 'content-type': 'text/plain' }).end('no_service');
         return;
       }
-      response
-        .writeHead(reply.status, { 'content-type': 'text/plain', ...reply.headers })
-        .end(reply.body ?? '');
+      const answer = () => {
+        if (response.destroyed) return;
+        response
+          .writeHead(reply.status, { 'content-type': 'text/plain', ...reply.headers })
+          .end(reply.body ?? '');
+      };
+      if (reply.delayMs) setTimeout(answer, reply.delayMs);
+      else answer();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -36,7 +36,7 @@ export class ExportStateStore {
     }>(
       'select',
       `SELECT s.target, s.exported_through, s.totals, s.last_error, s.version,
-              (SELECT count(*)::int FROM alert_notifications WHERE published_at IS NULL) AS pending
+              (SELECT count(*)::int FROM alert_notifications WHERE outcome IS NULL) AS pending
          FROM (SELECT 1) AS one LEFT JOIN metrics_export_state s ON true`,
     );
     const targets: Record<ExportTarget, ExportTargetState> = {

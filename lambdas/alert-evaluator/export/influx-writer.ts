@@ -1,11 +1,13 @@
 import { InfluxDB, type Point, setLogger } from '@influxdata/influxdb-client';
+import { type InfluxToken, resolveToken } from '../influx-token';
 
 // The client logs every failed write to the console; the evaluator reports a failure once, with its reason.
 setLogger({ error: () => undefined, warn: () => undefined });
 
 export interface InfluxSettings {
   url: string;
-  token: string;
+  /** The export's token, allowed to write to the bucket; read when a write needs it. */
+  token: InfluxToken;
   org: string;
   bucket: string;
   /** A write that takes longer fails; the minutes are written on a later run. */
@@ -30,7 +32,8 @@ export class InfluxPointWriter implements PointWriter {
 
   async write(points: Point[]): Promise<void> {
     if (points.length === 0) return;
-    const { url, token, org, bucket, timeoutMs } = this.#settings;
+    const { url, org, bucket, timeoutMs } = this.#settings;
+    const token = await resolveToken(this.#settings.token);
     const writeApi = new InfluxDB({ url, token, timeout: timeoutMs }).getWriteApi(org, bucket, 's', {
       maxRetries: 0,
       batchSize: points.length + 1,

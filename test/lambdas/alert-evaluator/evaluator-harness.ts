@@ -5,12 +5,14 @@ import pg from 'pg';
 import { SnsAlertPublisher } from '../../../lambdas/alert-evaluator/alert-publisher';
 import { CloudWatchMetricSource } from '../../../lambdas/alert-evaluator/cloudwatch-metric-source';
 import type { Deployment } from '../../../lambdas/alert-evaluator/metric-catalogue';
+import { OutboxStore } from '../../../lambdas/alert-evaluator/outbox-store';
 import { RuleStore, type SqlClient } from '../../../lambdas/alert-evaluator/rule-store';
+import { RunDeadline } from '../../../lambdas/alert-evaluator/run-deadline';
 import {
-  type EvaluatorDependencies,
-  type RunSummary,
-  runEvaluation,
-} from '../../../lambdas/alert-evaluator/run-evaluation';
+  runScheduled,
+  type ScheduledRunDependencies,
+  type ScheduledRunSummary,
+} from '../../../lambdas/alert-evaluator/scheduled-run';
 import type { AlertMessage } from '../../../lambdas/shared/alert-message';
 import { createTestDatabase, type TestDatabase } from '../../support/postgres';
 import { CloudWatchStandIn, seriesKey } from './cloudwatch-stand-in';
@@ -49,6 +51,8 @@ export class EvaluatorHarness {
   pool!: pg.Pool;
   sql!: CountingSql;
   #publishFailures = 0;
+  /** Set to refuse some publishes: the error SNS answers, or undefined to accept. */
+  refusePublish: ((input: PublishCommandInput) => Error | undefined) | undefined;
 
   async start(): Promise<void> {
     this.database = await createTestDatabase();
@@ -59,6 +63,8 @@ export class EvaluatorHarness {
         this.#publishFailures--;
         throw Object.assign(new Error('Service unavailable'), { name: 'InternalErrorException' });
       }
+      const refusal = this.refusePublish?.(input);
+      if (refusal) throw refusal;
       this.accepted.push(input);
       return { MessageId: `m-${this.accepted.length}` };
     });
@@ -73,6 +79,11 @@ export class EvaluatorHarness {
 
   failNextPublishes(count: number): void {
     this.#publishFailures = count;
+  }
+
+  /** Publish calls SNS answered so far, accepted or not. */
+  publishCalls(): PublishCommandInput[] {
+    return this.sns.commandCalls(PublishCommand).map((call) => call.args[0].input);
   }
 
   async sqlExec(text: string, values: unknown[] = []): Promise<pg.QueryResult> {
@@ -100,14 +111,18 @@ export class EvaluatorHarness {
   }
 
   /** Set to evaluate Flux rules. */
-  flux: EvaluatorDependencies['flux'];
+  flux: ScheduledRunDependencies['flux'];
   /** Set to run the metrics export with every run. */
-  metricsExport: EvaluatorDependencies['metricsExport'];
+  metricsExport: ScheduledRunDependencies['metricsExport'];
+  /** The time each run has. */
+  budgetMs = 45_000;
 
-  run(options: { at?: Date } = {}): Promise<RunSummary> {
+  run(options: { at?: Date } = {}): Promise<ScheduledRunSummary> {
     const at = options.at ?? this.now;
-    return runEvaluation({
-      store: new RuleStore(this.sql, { claimSeconds: 120 }),
+    return runScheduled({
+      rules: new RuleStore(this.sql),
+      outbox: new OutboxStore(this.sql, { claimSeconds: 120 }),
+      deadline: new RunDeadline(this.budgetMs),
       source: new CloudWatchMetricSource(new CloudWatchClient({ region: 'eu-west-1' })),
       publisher: new SnsAlertPublisher(new SNSClient({ region: 'eu-west-1' }), TOPIC_ARN),
       deployment: DEPLOYMENT,

@@ -6,7 +6,12 @@ import { type MetricsSnapshot, snapshotKey } from '../../../lambdas/shared/metri
 import { lambdaContext, scheduledEvent } from '../../support/lambda-events';
 import { type CapturedOutput, captureOutput } from '../../support/output';
 import { createTestDatabase, type TestDatabase } from '../../support/postgres';
-import { cloudWatchWireStandIn, snsWireStandIn, type WireStandIn } from './aws-wire-stand-ins';
+import {
+  cloudWatchWireStandIn,
+  evaluatorEnvironment,
+  snsWireStandIn,
+  type WireStandIn,
+} from './aws-wire-stand-ins';
 import { TOPIC_ARN } from './evaluator-harness';
 
 describe('the alert evaluator handler, as EventBridge runs it', () => {
@@ -45,21 +50,14 @@ describe('the alert evaluator handler, as EventBridge runs it', () => {
     );
     sns = await snsWireStandIn();
     vi.resetModules();
-    for (const [name, value] of Object.entries({
-      DATABASE_URL: database.url,
-      REDIS_URL: 'redis://127.0.0.1:6379',
-      ALERT_TOPIC_ARN: TOPIC_ARN,
-      HTTP_API_ID: 'a1b2c3d4e5',
-      STAGE: stage,
-      POWERTOOLS_SERVICE_NAME: 'signupflow',
-      POWERTOOLS_METRICS_NAMESPACE: 'SignUpFlow/test',
-      METRICS_FLUSH_INTERVAL_SECONDS: '60',
-      AWS_REGION: 'eu-west-1',
-      AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
-      AWS_SECRET_ACCESS_KEY: 'test-secret-key',
-      AWS_ENDPOINT_URL_CLOUDWATCH: cloudwatch.url,
-      AWS_ENDPOINT_URL_SNS: sns.url,
-    })) {
+    const environment = evaluatorEnvironment({
+      databaseUrl: database.url,
+      cloudwatchUrl: cloudwatch.url,
+      snsUrl: sns.url,
+      topicArn: TOPIC_ARN,
+      stage,
+    });
+    for (const [name, value] of Object.entries({ ...environment, REDIS_URL: 'redis://127.0.0.1:6379' })) {
       vi.stubEnv(name, value);
     }
     ({ handler } = await import('../../../lambdas/alert-evaluator/handler'));

@@ -142,6 +142,29 @@ describe('InfluxDB: the export mirror and Flux rules', () => {
     ]);
   });
 
+  it('reports a write InfluxDB answers 503 and writes its minutes later; a query answered 429 is its rule in ERROR', async () => {
+    // Prepare: the next two requests (the Flux query, then the write) are refused
+    await harness.onlyRules(FLUX_RULE);
+    harness.put(REQUESTS, 1, 100);
+    influx.respondWith(429, { code: 'too many requests', message: 'query rate limit exceeded' });
+    influx.respondWith(503, { code: 'unavailable', message: 'service unavailable' });
+    // Act
+    const refused = await harness.run();
+    const refusedState = await harness.state('no_signups');
+    harness.advanceMinutes(1);
+    harness.put(REQUESTS, 1, 101);
+    const after = await harness.run();
+    // Assess
+    expect(refused).toMatchObject({ inError: 1, export: { influxWritten: false } });
+    expect(refusedState?.error).toBe('InfluxDB query failed: HttpError: query rate limit exceeded');
+    expect(harness.reports).toContainEqual(
+      expect.objectContaining({
+        message: 'InfluxDB write failed; the missed minutes are written on a later run',
+      }),
+    );
+    expect(after).toMatchObject({ inError: 0, export: { influxWritten: true, influxMinutes: 2 } });
+  });
+
   it('gives up on a hung InfluxDB within its timeout, and the rules are evaluated all the same', async () => {
     // Prepare
     influx.hang();

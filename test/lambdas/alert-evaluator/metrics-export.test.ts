@@ -274,4 +274,23 @@ describe('the metrics export of each evaluator run', () => {
     );
     expect(text).toContain('http_requests_total{endpoint="/api/events",method="GET",status_code="500"} 3');
   });
+
+  it('counts as pending only the notifications still to publish, not those published, refused, dropped or expired', async () => {
+    // Prepare: one of each outcome, and two pending
+    await harness.onlyRules();
+    await harness.sqlExec(
+      `INSERT INTO alert_notifications (rule_id, kind, dedup_key, message, outcome, settled_at, published_at) VALUES
+         ('a', 'FIRING', 'a:1', '{}', NULL, NULL, NULL),
+         ('b', 'FIRING', 'b:1', '{}', NULL, NULL, NULL),
+         ('c', 'FIRING', 'c:1', '{}', 'published', now(), now()),
+         ('d', 'FIRING', 'd:1', '{}', 'failed', now(), NULL),
+         ('e', 'REMINDER', 'e:1', '{}', 'superseded', now(), NULL),
+         ('f', 'FIRING', 'f:1', '{}', 'expired', now(), NULL)`,
+    );
+    // Act
+    const state = await new ExportStateStore(harness.sql).read();
+    await harness.sqlExec('DELETE FROM alert_notifications');
+    // Assess
+    expect(state.pendingNotifications).toBe(2);
+  });
 });

@@ -12,10 +12,15 @@ const CLEAN_RUN: RunSummary = {
   inError: 0,
   skippedByOverlap: 0,
   notificationsQueued: 0,
+  superseded: 0,
   published: 0,
   publishFailed: 0,
+  refused: 0,
+  expired: 0,
+  unsent: 0,
   distinctQueries: 9,
   metricCalls: 1,
+  readTimedOut: false,
 };
 
 describe("the evaluator's own metrics", () => {
@@ -50,6 +55,11 @@ describe("the evaluator's own metrics", () => {
     ],
     [{ inError: 3, publishFailed: 0 }, { alert_rules_in_error: 3 }],
     [{ inError: 0, publishFailed: 4 }, { alert_notifications_failed: 4 }],
+    [{ refused: 1 }, { alert_notifications_failed: 1 }],
+    [
+      { publishFailed: 1, expired: 2 },
+      { alert_notifications_failed: 3, alert_notifications_expired: 2 },
+    ],
   ])('writes the failures a run has, and only those: %j', (failures, written) => {
     // Prepare
     output = captureOutput();
@@ -59,7 +69,7 @@ describe("the evaluator's own metrics", () => {
     const [run] = output.emf();
     const failureMetrics = Object.fromEntries(
       Object.entries(run ?? {}).filter(([key]) =>
-        ['alert_rules_in_error', 'alert_notifications_failed'].includes(key),
+        ['alert_rules_in_error', 'alert_notifications_failed', 'alert_notifications_expired'].includes(key),
       ),
     );
     expect(failureMetrics).toEqual(written);

@@ -269,26 +269,32 @@ describe('the alert evaluator, minute by minute', () => {
     expect(publishedAfterFirst).toBe(0);
     expect(harness.published().map((message) => message.state)).toEqual(['FIRING']);
     const { rows } = await harness.sqlExec(
-      'SELECT attempts, published_at, last_error FROM alert_notifications',
+      'SELECT attempts, outcome, published_at, last_error FROM alert_notifications',
     );
-    expect(rows).toEqual([expect.objectContaining({ attempts: 2, last_error: null })]);
+    expect(rows).toEqual([expect.objectContaining({ attempts: 2, outcome: 'published', last_error: null })]);
     expect(rows[0]?.published_at).toBeInstanceOf(Date);
   });
 
-  it('keeps published notifications for 30 days and then deletes them, but never an unpublished one', async () => {
+  it('keeps settled notifications for 30 days and then deletes them; a pending one expires first', async () => {
     // Prepare
     await harness.onlyRules();
     await harness.sqlExec(
-      `INSERT INTO alert_notifications (rule_id, kind, dedup_key, message, published_at, created_at) VALUES
-         ('old', 'FIRING', 'old:1', '{}', now() - interval '31 days', now() - interval '31 days'),
-         ('recent', 'FIRING', 'recent:1', '{}', now() - interval '29 days', now() - interval '29 days'),
-         ('stuck', 'FIRING', 'stuck:1', '{}', NULL, now() - interval '40 days')`,
+      `INSERT INTO alert_notifications (rule_id, kind, dedup_key, message, outcome, published_at, settled_at, created_at)
+       VALUES
+         ('old', 'FIRING', 'old:1', '{}', 'published', now() - interval '31 days', now() - interval '31 days', now() - interval '31 days'),
+         ('recent', 'FIRING', 'recent:1', '{}', 'published', now() - interval '29 days', now() - interval '29 days', now() - interval '29 days'),
+         ('dropped', 'REMINDER', 'dropped:1', '{}', 'superseded', NULL, now() - interval '31 days', now() - interval '31 days'),
+         ('stuck', 'FIRING', 'stuck:1', '{}', NULL, NULL, NULL, now() - interval '40 days')`,
     );
-    harness.failNextPublishes(1);
     // Act
     await harness.run();
     // Assess
-    const { rows } = await harness.sqlExec('SELECT rule_id FROM alert_notifications ORDER BY rule_id');
-    expect(rows.map((row) => row.rule_id)).toEqual(['recent', 'stuck']);
+    const { rows } = await harness.sqlExec(
+      'SELECT rule_id, outcome FROM alert_notifications ORDER BY rule_id',
+    );
+    expect(rows).toEqual([
+      { rule_id: 'recent', outcome: 'published' },
+      { rule_id: 'stuck', outcome: 'expired' },
+    ]);
   });
 });

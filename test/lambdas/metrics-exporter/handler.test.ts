@@ -5,6 +5,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { closeExporter, handler } from '../../../lambdas/metrics-exporter/handler';
 import { snapshotKey } from '../../../lambdas/shared/metrics-snapshot';
 import { realisticSnapshot } from '../../fixtures/metrics-snapshot';
+import { startDelayingProxy } from '../../support/delaying-proxy';
+import { startErrorRedis } from '../../support/error-redis';
 import { closedPort, type HungServer, startHungServer } from '../../support/hung-server';
 import { httpApiEvent, lambdaContext } from '../../support/lambda-events';
 import { type CapturedOutput, captureOutput } from '../../support/output';
@@ -220,6 +222,49 @@ describe('GET /metrics in AWS: the Redis snapshot behind a bearer token', () => 
       // Assess
       expect(answer).toMatchObject({ statusCode: 503, body: 'metrics store unavailable\n' });
       expect(elapsedMs).toBeLessThan(2_000);
+    });
+
+    it('answers 503 at once when Redis answers every command with an error (at its client limit)', async () => {
+      // Prepare
+      const refusing = await startErrorRedis('ERR max number of clients reached');
+      vi.stubEnv('REDIS_URL', `redis://127.0.0.1:${refusing.port}`);
+      try {
+        // Act
+        const answer = await scrape();
+        // Assess
+        expect(answer).toMatchObject({ statusCode: 503, body: 'metrics store unavailable\n' });
+        expect(refusing.commands).toBeGreaterThanOrEqual(1);
+        expect(output.records()).toContainEqual(
+          expect.objectContaining({
+            message: 'The metrics snapshot could not be read',
+            reason: expect.stringContaining('max number of clients reached'),
+          }),
+        );
+      } finally {
+        await refusing.close();
+      }
+    });
+
+    it('serves a snapshot Redis returns late but within the timeout, and answers 503 past it', async () => {
+      // Prepare: every answer 100 ms late, then 500 ms late (the timeout is 300 ms)
+      const slow = await startDelayingProxy(6379, 100);
+      vi.stubEnv('REDIS_URL', `redis://127.0.0.1:${slow.port}`);
+      await redis.set(KEY, JSON.stringify(realisticSnapshot()));
+      try {
+        // Act
+        const inTime = await scrape();
+        closeExporter();
+        slow.delayMs = 500;
+        const startedAt = performance.now();
+        const tooLate = await scrape();
+        const elapsedMs = performance.now() - startedAt;
+        // Assess
+        expect(inTime.statusCode).toBe(200);
+        expect(tooLate).toMatchObject({ statusCode: 503, body: 'metrics store unavailable\n' });
+        expect(elapsedMs).toBeLessThan(1_000);
+      } finally {
+        await slow.close();
+      }
     });
 
     it('answers 503 within its timeout when Redis accepts and never answers, and recovers after', async () => {

@@ -1,8 +1,10 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { closedPort, startHungServer } from '../../support/hung-server';
 import { httpApiEvent, lambdaContext } from '../../support/lambda-events';
 import { captureOutput } from '../../support/output';
 import { type SentryStandIn, startSentryStandIn } from '../../support/sentry-server';
+import { closedByClient } from '../../support/socket-waits';
 
 type Shared = typeof import('../../../lambdas/shared/with-observability');
 type SentryModule = typeof import('../../../lambdas/shared/sentry');
@@ -32,7 +34,31 @@ describe('errors reported to Sentry', () => {
   afterEach(async () => {
     await sentry.resetSentryForTests();
     sentryServer.envelopes.length = 0;
+    sentryServer.reply.status = 200;
+    sentryServer.reply.delayMs = 0;
     vi.unstubAllEnvs();
+  });
+
+  /** One failing API invocation: its answer, how long it took, and the log lines it wrote. */
+  async function failOnce() {
+    const output = captureOutput();
+    await sentry.startSentry(); // loaded and initialised: what is timed is the report alone
+    try {
+      const startedAt = performance.now();
+      const response = await failingHandler()(
+        httpApiEvent('GET /api/events', { query: { fail: '1' } }),
+        lambdaContext(),
+      );
+      return { response, elapsedMs: performance.now() - startedAt, records: output.records() };
+    } finally {
+      output.restore();
+    }
+  }
+
+  const WHOLE_ERROR = expect.objectContaining({
+    level: 'ERROR',
+    message: 'Unhandled error',
+    error: expect.objectContaining({ name: 'TypeError', stack: expect.stringContaining('TypeError') }),
   });
   afterAll(() => sentryServer.close());
 
@@ -82,6 +108,64 @@ describe('errors reported to Sentry', () => {
     // Assess
     expect(response).toMatchObject({ statusCode: 200 });
     expect(sentryServer.envelopes).toEqual([]);
+  });
+
+  it('gives up on a Sentry that accepts and never answers after its flush timeout: 500, and the whole error in the log', async () => {
+    // Prepare
+    const hung = await startHungServer();
+    vi.stubEnv('SENTRY_DSN', `http://publickey@127.0.0.1:${hung.port}/1`);
+    try {
+      // Act
+      const { response, elapsedMs, records } = await failOnce();
+      // Assess: the flush waits SENTRY_FLUSH_TIMEOUT_MS, then the error line keeps the stack (it is the only record)
+      expect(response).toMatchObject({ statusCode: 500 });
+      expect(elapsedMs).toBeGreaterThanOrEqual(sentry.SENTRY_FLUSH_TIMEOUT_MS - 50);
+      expect(elapsedMs).toBeLessThan(sentry.SENTRY_FLUSH_TIMEOUT_MS + 500);
+      expect(hung.connections).toBeGreaterThanOrEqual(1);
+      expect(records).toContainEqual(WHOLE_ERROR);
+      // Sentry's own transport would leave the request open: its deadline closed it
+      await closedByClient(hung);
+    } finally {
+      await hung.close();
+    }
+  });
+
+  it('keeps the whole error in the log when nothing listens at the DSN', async () => {
+    // Prepare
+    vi.stubEnv('SENTRY_DSN', `http://publickey@127.0.0.1:${await closedPort()}/1`);
+    // Act
+    const { response, elapsedMs, records } = await failOnce();
+    // Assess
+    expect(response).toMatchObject({ statusCode: 500 });
+    expect(elapsedMs).toBeLessThan(sentry.SENTRY_FLUSH_TIMEOUT_MS);
+    expect(records).toContainEqual(WHOLE_ERROR);
+  });
+
+  it.each([429, 503])(
+    'keeps the whole error in the log when Sentry answers %i: it does not have the event',
+    async (status) => {
+      // Prepare
+      vi.stubEnv('SENTRY_DSN', sentryServer.dsn);
+      sentryServer.reply.status = status;
+      // Act
+      const { response, records } = await failOnce();
+      // Assess
+      expect(response).toMatchObject({ statusCode: 500 });
+      expect(records).toContainEqual(WHOLE_ERROR);
+      expect(records.filter((record) => 'sentry_event_id' in record)).toEqual([]);
+    },
+  );
+
+  it('keeps the whole error in the log when Sentry answers later than its flush timeout', async () => {
+    // Prepare
+    vi.stubEnv('SENTRY_DSN', sentryServer.dsn);
+    sentryServer.reply.delayMs = sentry.SENTRY_FLUSH_TIMEOUT_MS + 500;
+    // Act
+    const { response, elapsedMs, records } = await failOnce();
+    // Assess
+    expect(response).toMatchObject({ statusCode: 500 });
+    expect(elapsedMs).toBeLessThan(sentry.SENTRY_FLUSH_TIMEOUT_MS + 500);
+    expect(records).toContainEqual(WHOLE_ERROR);
   });
 
   it('without a DSN, warns once and never loads Sentry', async () => {

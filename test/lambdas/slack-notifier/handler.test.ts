@@ -3,6 +3,7 @@ import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { DEAD_LETTER_WORST_CASE_MS } from '../../../lambdas/slack-notifier/dead-letter-queue';
 import type { DeadLetter } from '../../../lambdas/slack-notifier/notify';
 import { SECRETS } from '../../fixtures/secrets';
 import { lambdaContext } from '../../support/lambda-events';
@@ -150,9 +151,27 @@ describe('the Slack notifier against a Slack stand-in', () => {
     expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
   });
 
+  it('posts again when Slack answers after the request timeout: the message may show twice, never not at all', async () => {
+    // Prepare: Slack takes the first post but answers it 500 ms late, past the 300 ms each attempt has
+    slack = await startSlackServer([{ status: 200, body: 'ok', delayMs: 500 }, OK]);
+    const handler = await loadHandler({ SLACK_WEBHOOK_URL: slack.url, SLACK_REQUEST_TIMEOUT_MS: '300' });
+
+    // Act
+    const result = await handler(snsEvent('evaluator-critical-firing'), contextWithTimeout(30_000));
+
+    // Assess
+    expect(result).toEqual({ delivered: 1, skipped: 0, deadLettered: 0 });
+    expect(slack.posts).toHaveLength(2);
+    expect(slack.posts[1]?.body).toBe(slack.posts[0]?.body);
+    expect(metricValues(output, 'slack_delivery_retries_total')).toContainEqual({
+      value: 1,
+      dimensions: expect.objectContaining({ cause: 'timeout' }),
+    });
+  });
+
   it('gives up on a server that never answers before the Lambda timeout, and queues the message', async () => {
-    // Prepare: 300 ms per attempt; a 9 s timeout leaves a 2 s delivery budget after the 7 s kept back for the
-    // dead-letter send (at worst 6 s) and the metric flush.
+    // Prepare: 300 ms per attempt; a 9 s timeout leaves a 3 s delivery budget after the 6 s kept back for the
+    // dead-letter send (at worst 5 s) and the metric flush.
     slack = await startSlackServer([
       'never-answer',
       'never-answer',
@@ -171,7 +190,7 @@ describe('the Slack notifier against a Slack stand-in', () => {
     const elapsed = Date.now() - startedAt;
     expect(result).toEqual({ delivered: 0, skipped: 0, deadLettered: 1 });
     expect(slack.posts.length).toBeGreaterThanOrEqual(2);
-    expect(elapsed).toBeLessThan(9_000 - 6_000);
+    expect(elapsed).toBeLessThan(9_000 - DEAD_LETTER_WORST_CASE_MS);
     const [letter] = deadLetters();
     expect(letter).toMatchObject({
       reason: 'timeout',

@@ -7,6 +7,8 @@ const firing = JSON.parse(
   snsEvent('evaluator-critical-firing').Records[0]?.Sns.Message ?? '',
 ) as AlertMessage;
 
+const queued = (id: number, message: unknown) => ({ id, ruleId: 'r', kind: 'FIRING' as const, message });
+
 describe('the local loop without SLACK_WEBHOOK_URL: alerts on the console', () => {
   beforeEach(() => vi.stubEnv('SLACK_WEBHOOK_URL', ''));
   afterEach(() => vi.unstubAllEnvs());
@@ -23,30 +25,33 @@ describe('the local loop without SLACK_WEBHOOK_URL: alerts on the console', () =
     } satisfies AlertMessage;
 
     // Act
-    const outcomes = await publisher.publish([
-      { id: 1, message: { ...firing, currentValue: 49.557522123893804 } },
-      { id: 2, message: resolved },
-    ]);
+    const outcomes = [
+      await publisher.publish(queued(1, { ...firing, currentValue: 49.557522123893804 })),
+      await publisher.publish(queued(2, resolved)),
+    ];
 
     // Assess
-    expect(outcomes).toEqual([{ id: 1 }, { id: 2 }]);
+    expect(outcomes).toEqual([{ ok: true }, { ok: true }]);
     expect(lines).toEqual([
       'alert FIRING   🚨 CRITICAL: High error rate: error_rate is 49.558%, threshold error_rate > 10% over 5 min (signupflow production)',
       'alert RESOLVED ✅ RESOLVED: High error rate: fired for 28 min, error_rate now 0% (signupflow production)',
     ]);
   });
 
-  it('refuses a message that is not an alert, naming why, and prints nothing', async () => {
+  it('refuses a message that is not an alert for good, naming why, and prints nothing', async () => {
     // Prepare
     const lines: string[] = [];
     const publisher = new LocalAlertPublisher((line) => lines.push(line));
 
     // Act
-    const [outcome] = await publisher.publish([{ id: 7, message: { ...firing, severity: 'apocalyptic' } }]);
+    const outcome = await publisher.publish(queued(7, { ...firing, severity: 'apocalyptic' }));
 
     // Assess
-    expect(outcome?.id).toBe(7);
-    expect(outcome?.error).toMatch(/severity/);
+    expect(outcome).toEqual({
+      ok: false,
+      permanent: true,
+      error: 'not an alert message: the schema refused severity',
+    });
     expect(lines).toEqual([]);
   });
 });
