@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { type CfnResource, CustomResource, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -8,6 +6,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import type { StageConfig } from './config';
+import { migrationsChecksum } from '../lambdas/schema-migrator/migrations-checksum';
 import type { DatabaseAccess } from './database-access';
 import { createEncryptedLogGroup } from './encrypted-log-group';
 import type { VpcPlacement } from './monitoring-network';
@@ -92,7 +91,7 @@ export class SchemaMigration extends Construct {
       properties: {
         // A property that changes makes CloudFormation update the resource, which runs the migration.
         Release: releaseOf(this),
-        MigrationsChecksum: migrationsChecksum(),
+        MigrationsChecksum: migrationsChecksum(MIGRATIONS_DIR),
         Role: database.endpoint.user,
       },
     });
@@ -105,17 +104,3 @@ export class SchemaMigration extends Construct {
   }
 }
 
-/** One SHA-256 over every migration's name and text: a new or changed migration changes it. */
-export function migrationsChecksum(directory = MIGRATIONS_DIR): string {
-  const hash = createHash('sha256');
-  for (const name of readdirSync(directory)
-    .filter((file) => file.endsWith('.sql'))
-    .sort()) {
-    hash
-      .update(name)
-      .update('\0')
-      .update(readFileSync(path.join(directory, name)))
-      .update('\0');
-  }
-  return hash.digest('hex');
-}

@@ -10,6 +10,9 @@ import { withObservability } from '../shared/with-observability';
 const SchemaResourceEvent = z.object({
   RequestType: z.enum(['Create', 'Update', 'Delete']),
   PhysicalResourceId: z.optional(z.string()),
+  ResourceProperties: z.optional(
+    z.object({ Release: z.optional(z.string()), MigrationsChecksum: z.optional(z.string()) }),
+  ),
 });
 
 export const SCHEMA_RESOURCE_ID = 'signupflow-schema';
@@ -25,11 +28,27 @@ export const handler = withObservability(async (event: unknown) => {
   if (!parsed.success) {
     throw new Error('Unsupported event: expected the schema custom resource (RequestType) or a self-test');
   }
-  if (parsed.data.RequestType === 'Delete') {
+  const { RequestType, PhysicalResourceId, ResourceProperties } = parsed.data;
+  if (RequestType === 'Delete') {
     logger.info('The schema stays when its resource is deleted');
-    return { PhysicalResourceId: parsed.data.PhysicalResourceId ?? SCHEMA_RESOURCE_ID };
+    return { PhysicalResourceId: PhysicalResourceId ?? SCHEMA_RESOURCE_ID };
   }
-  const { migrateSchema } = await import('./migrate-schema');
+  const { migrateSchema, migrationsDirectory, requestedRelease } = await import('./migrate-schema');
+  if (RequestType === 'Update') {
+    const other = requestedRelease(ResourceProperties ?? {}, process.env, migrationsDirectory(process.env));
+    if (other) {
+      // CloudFormation rolls the resource back before this function: the request names the release before,
+      // and running this release's migrations again would fail the rollback as they failed the update.
+      logger.warn(
+        'A request for another release than this function carries (a rollback): the schema stays',
+        other,
+      );
+      return {
+        PhysicalResourceId: SCHEMA_RESOURCE_ID,
+        Data: { Applied: 'none', Role: process.env.DATABASE_USER ?? '' },
+      };
+    }
+  }
   const summary = await migrateSchema(process.env);
   logger.info('Schema migrated', { ...summary });
   return {

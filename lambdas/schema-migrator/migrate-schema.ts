@@ -3,6 +3,7 @@ import pg from 'pg';
 import { verifiedTls } from '../shared/connection-settings';
 import { getJsonSecret } from '../shared/secrets';
 import { migrate, withMigrationLock } from './migration-runner';
+import { migrationsChecksum } from './migrations-checksum';
 import { ensureMonitoringRole } from './monitoring-role';
 
 type Env = Record<string, string | undefined>;
@@ -18,11 +19,40 @@ export interface SchemaMigrationSummary {
 /** A statement that waits this long for a lock held by the running application fails the deploy instead. */
 const LOCK_TIMEOUT = '60s';
 /**
+ * The server ends a statement, or a transaction left idle, itself before the function's 5-minute timeout: a
+ * session Lambda abandoned would otherwise keep the migration lock and its table locks until TCP notices.
+ */
+const STATEMENT_TIMEOUT = '270s';
+const IDLE_IN_TRANSACTION_TIMEOUT = '60s';
+/**
  * Where the migrations are: copied beside the bundle in Lambda (`ObservedFunction.bundledFolders`), or
  * `SCHEMA_MIGRATIONS_DIR` (a checkout's `migrations/`, for a run outside Lambda).
  */
 export function migrationsDirectory(env: Env): string {
   return env.SCHEMA_MIGRATIONS_DIR ?? path.join(env.LAMBDA_TASK_ROOT ?? '.', 'migrations');
+}
+
+/**
+ * What a custom resource request names that this function was not deployed with, if anything: the release
+ * (`GIT_COMMIT_SHA`) or the migrations' checksum. A rollback asks for the release before, while this release's
+ * function and migrations are still in place.
+ */
+export function requestedRelease(
+  requested: { Release?: string; MigrationsChecksum?: string },
+  env: Env,
+  directory: string,
+): { requested: Record<string, string | undefined>; deployed: Record<string, string> } | undefined {
+  const deployed = {
+    release: env.GIT_COMMIT_SHA ?? 'unversioned',
+    migrationsChecksum: migrationsChecksum(directory),
+  };
+  const release = requested.Release ?? deployed.release;
+  const checksum = requested.MigrationsChecksum ?? deployed.migrationsChecksum;
+  if (release === deployed.release && checksum === deployed.migrationsChecksum) return undefined;
+  return {
+    requested: { release: requested.Release, migrationsChecksum: requested.MigrationsChecksum },
+    deployed,
+  };
 }
 
 /**
@@ -41,7 +71,7 @@ export async function migrateSchema(
   const client = new pg.Client({
     ...adminClientConfig(env, admin),
     connectionTimeoutMillis: 10_000,
-    options: `-c lock_timeout=${LOCK_TIMEOUT}`,
+    options: `-c lock_timeout=${LOCK_TIMEOUT} -c statement_timeout=${STATEMENT_TIMEOUT} -c idle_in_transaction_session_timeout=${IDLE_IN_TRANSACTION_TIMEOUT}`,
   });
   // A connection the server ends mid-migration must fail the run, never crash the process.
   client.on('error', () => undefined);

@@ -26,7 +26,7 @@ export async function ensureMonitoringRole(
     const { rowCount } = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role.name]);
     const created = rowCount === 0;
     if (created) await client.query(`CREATE ROLE ${name} LOGIN`);
-    await client.query(`ALTER ROLE ${name} WITH LOGIN PASSWORD ${verifier}`);
+    await alterRole(client, role.name, `ALTER ROLE ${name} WITH LOGIN PASSWORD ${verifier}`);
     const { rows } = await client.query<{ database: string }>('SELECT current_database() AS database');
     await client.query(
       `GRANT CONNECT ON DATABASE ${pg.escapeIdentifier(rows[0]?.database as string)} TO ${name}`,
@@ -42,5 +42,21 @@ export async function ensureMonitoringRole(
   } catch (error) {
     await client.query('ROLLBACK');
     throw error;
+  }
+}
+
+/**
+ * `ALTER ROLE`, with the fix when the admin may not: from PostgreSQL 16 a role with CREATEROLE (RDS's master)
+ * alters only the roles it created or holds ADMIN OPTION on, and no such admin alters a superuser.
+ */
+async function alterRole(client: pg.ClientBase, role: string, sql: string): Promise<void> {
+  try {
+    await client.query(sql);
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== '42501') throw error;
+    throw new Error(
+      `The admin login may not change the existing role ${role} (${(error as Error).message}): have its creator run GRANT ${role} TO <the admin role> WITH ADMIN OPTION, or drop the role so that the deploy creates it`,
+      { cause: error },
+    );
   }
 }

@@ -1,7 +1,11 @@
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { migrationsChecksum } from '../../../lambdas/schema-migrator/migrations-checksum';
 import { MONITORING_GRANTS } from '../../../lambdas/schema-migrator/monitoring-grants';
 import { MIGRATIONS_DIR } from '../../../scripts/migrations';
 import { closedPort } from '../../support/hung-server';
@@ -16,7 +20,15 @@ const ROLE_PASSWORD = 'monitor-only-in-this-test-4Kd8';
 const secretsManager = mockClient(SecretsManagerClient);
 
 /** What CDK's provider framework hands the migrator for the custom resource. */
-function resourceEvent(requestType: 'Create' | 'Update' | 'Delete') {
+const RELEASE = 'abc1234';
+
+/** The properties the stack gives the resource for the release this function runs (lib/schema-migration.ts). */
+const THIS_RELEASE = { Release: RELEASE, MigrationsChecksum: migrationsChecksum(MIGRATIONS_DIR) };
+
+function resourceEvent(
+  requestType: 'Create' | 'Update' | 'Delete',
+  properties: { Release: string; MigrationsChecksum: string } = THIS_RELEASE,
+) {
   return {
     RequestType: requestType,
     ServiceToken: 'arn:aws:lambda:eu-west-1:123456789012:function:framework-onEvent',
@@ -25,9 +37,30 @@ function resourceEvent(requestType: 'Create' | 'Update' | 'Delete') {
     RequestId: '6f8a6c4e-1e0b-4a39-9a8e-2b1f0d6a7c55',
     LogicalResourceId: 'SchemaMigrationSchema4F66BEEC',
     ResourceType: 'Custom::SchemaMigration',
-    ResourceProperties: { Release: 'abc123', MigrationsChecksum: 'f'.repeat(64), Role: 'signupflow_monitor' },
+    ResourceProperties: { ...properties, Role: 'signupflow_monitor' },
     ...(requestType !== 'Create' && { PhysicalResourceId: 'signupflow-schema' }),
   };
+}
+
+/** The migrator's environment against the server on `port`, as the stack gives it (lib/schema-migration.ts). */
+function stubMigratorEnv(port: number): void {
+  for (const [name, value] of Object.entries({
+    AWS_REGION: 'eu-west-1',
+    AWS_ACCESS_KEY_ID: 'AKIAEXAMPLEEXAMPLE12',
+    AWS_SECRET_ACCESS_KEY: 'test-only-not-a-real-key',
+    DATABASE_HOST: '127.0.0.1',
+    DATABASE_PORT: String(port),
+    DATABASE_NAME: 'signupflow',
+    DATABASE_USER: 'signupflow_monitor',
+    DATABASE_PASSWORD_SECRET_ARN: ROLE_SECRET,
+    DATABASE_ADMIN_SECRET_ARN: ADMIN_SECRET,
+    DATABASE_SSL: 'disable',
+    SCHEMA_MIGRATIONS_DIR: MIGRATIONS_DIR,
+    GIT_COMMIT_SHA: RELEASE,
+    POWERTOOLS_METRICS_NAMESPACE: 'SignUpFlow/test',
+    METRICS_FLUSH_INTERVAL_SECONDS: '0',
+  }))
+    vi.stubEnv(name, value);
 }
 
 /**
@@ -66,22 +99,7 @@ describe('the schema migrator, as CloudFormation runs it', () => {
       SecretString: JSON.stringify({ username: 'signupflow_monitor', password: ROLE_PASSWORD }),
     });
     vi.resetModules();
-    for (const [name, value] of Object.entries({
-      AWS_REGION: 'eu-west-1',
-      AWS_ACCESS_KEY_ID: 'AKIAEXAMPLEEXAMPLE12',
-      AWS_SECRET_ACCESS_KEY: 'test-only-not-a-real-key',
-      DATABASE_HOST: '127.0.0.1',
-      DATABASE_PORT: String(server.port),
-      DATABASE_NAME: 'signupflow',
-      DATABASE_USER: 'signupflow_monitor',
-      DATABASE_PASSWORD_SECRET_ARN: ROLE_SECRET,
-      DATABASE_ADMIN_SECRET_ARN: ADMIN_SECRET,
-      DATABASE_SSL: 'disable',
-      SCHEMA_MIGRATIONS_DIR: MIGRATIONS_DIR,
-      POWERTOOLS_METRICS_NAMESPACE: 'SignUpFlow/test',
-      METRICS_FLUSH_INTERVAL_SECONDS: '0',
-    }))
-      vi.stubEnv(name, value);
+    stubMigratorEnv(server.port);
     ({ handler } = await import('../../../lambdas/schema-migrator/handler'));
     output = captureOutput();
   });
@@ -192,6 +210,43 @@ describe('the schema migrator, as CloudFormation runs it', () => {
     adminPassword = ADMIN_PASSWORD;
   });
 
+  it("answers a rollback to the release before without migrating: this release's migrations would fail it again", async () => {
+    // Prepare: the update failed on a new migration; CloudFormation rolls the resource back before the function,
+    // so the request names the release before while this release's failing migration is still bundled
+    const directory = mkdtempSync(path.join(os.tmpdir(), 'signupflow-rollback-'));
+    cpSync(MIGRATIONS_DIR, directory, { recursive: true });
+    writeFileSync(path.join(directory, '998_broken.sql'), 'SELECT no_such_column FROM events;');
+    vi.stubEnv('SCHEMA_MIGRATIONS_DIR', directory);
+    const forward = resourceEvent('Update', {
+      Release: RELEASE,
+      MigrationsChecksum: migrationsChecksum(directory),
+    });
+    const rollback = resourceEvent('Update', {
+      Release: '0ld0ld0',
+      MigrationsChecksum: migrationsChecksum(MIGRATIONS_DIR),
+    });
+
+    // Act
+    const update = handler(forward, lambdaContext('signupflow-test-schema-migrator'));
+    await expect(update).rejects.toThrow(/Migration 998_broken\.sql failed/);
+    const rolledBack = await handler(rollback, lambdaContext('signupflow-test-schema-migrator'));
+
+    // Assess
+    expect(rolledBack).toEqual({
+      PhysicalResourceId: 'signupflow-schema',
+      Data: { Applied: 'none', Role: 'signupflow_monitor' },
+    });
+    expect(output.records()).toContainEqual(
+      expect.objectContaining({
+        message: expect.stringMatching(
+          /^A request for another release than this function carries \(a rollback\)/,
+        ),
+      }),
+    );
+    vi.stubEnv('SCHEMA_MIGRATIONS_DIR', MIGRATIONS_DIR);
+    rmSync(directory, { recursive: true, force: true });
+  });
+
   it('leaves the schema alone when the stack is deleted, without connecting', async () => {
     // Prepare: nothing listens where the database was
     vi.stubEnv('DATABASE_PORT', String(await closedPort()));
@@ -210,5 +265,38 @@ describe('the schema migrator, as CloudFormation runs it', () => {
 
     // Assess
     await expect(run).rejects.toThrow(/Unsupported event: expected the schema custom resource/);
+  });
+});
+
+describe('the schema migrator and a monitoring role it may not change', () => {
+  let server: PasswordPostgres;
+  let handler: typeof import('../../../lambdas/schema-migrator/handler').handler;
+  let output: CapturedOutput;
+
+  beforeAll(async () => {
+    // Prepare: the role exists already, made a superuser by someone else, which no CREATEROLE admin may alter
+    server = await startPasswordPostgres();
+    await server.admin(`CREATE ROLE signupflow_admin LOGIN CREATEROLE PASSWORD '${ADMIN_PASSWORD}'`);
+    await server.admin('CREATE DATABASE signupflow OWNER signupflow_admin');
+    await server.admin("CREATE ROLE signupflow_monitor LOGIN SUPERUSER PASSWORD 'set-by-someone-else'");
+    vi.resetModules();
+    stubMigratorEnv(server.port);
+    ({ handler } = await import('../../../lambdas/schema-migrator/handler'));
+    output = captureOutput();
+  });
+  afterAll(async () => {
+    output?.restore();
+    vi.unstubAllEnvs();
+    await server?.stop();
+  });
+
+  it('fails the deploy saying who must grant what', async () => {
+    // Act
+    const run = handler(resourceEvent('Create'), lambdaContext('signupflow-test-schema-migrator'));
+
+    // Assess
+    await expect(run).rejects.toThrow(
+      /^The admin login may not change the existing role signupflow_monitor \(.*\): have its creator run GRANT signupflow_monitor TO <the admin role> WITH ADMIN OPTION/,
+    );
   });
 });
