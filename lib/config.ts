@@ -89,29 +89,40 @@ const networkSchema = z.discriminatedUnion('source', [existingNetworkSchema, san
   ),
 });
 
-const existingDatabaseSchema = z.strictObject({
-  source: z.literal('existing'),
-  /** The endpoint the functions connect to. */
-  host: hostname,
-  port,
-  name: databaseName,
-  /** The monitoring role the functions log in as; the deploy's migration creates it and its grants. */
-  user: roleName,
-  /** The name on the server's certificate when `host` is an alias (a CNAME to the RDS endpoint). */
-  tlsServerName: hostname.optional(),
-  /** Secret with the monitoring role's `password`; omitted means the stack generates one (never in the template). */
-  passwordSecretArn: secretArn.optional(),
-  /** The customer-managed KMS key of that secret, when it has one (an RDS-managed secret may). */
-  passwordSecretKeyArn: kmsKeyArn.optional(),
-  /**
-   * Secret with `username` and `password` of a role that owns the schema and may create roles (the RDS
-   * master secret will do): the deploy-time migration logs in with it, nothing else reads it.
-   */
-  adminSecretArn: secretArn,
-  adminSecretKeyArn: kmsKeyArn.optional(),
-  /** The database's security group: the stack lets its Postgres clients in. Omitted: add that rule yourself. */
-  securityGroupId: securityGroupId.optional(),
-});
+const existingDatabaseSchema = z
+  .strictObject({
+    source: z.literal('existing'),
+    /** The endpoint the functions connect to. */
+    host: hostname,
+    port,
+    name: databaseName,
+    /** The monitoring role the functions log in as; the deploy's migration creates it and its grants. */
+    user: roleName,
+    /** The name on the server's certificate when `host` is an alias (a CNAME to the RDS endpoint). */
+    tlsServerName: hostname.optional(),
+    /** Secret with the monitoring role's `password`; omitted means the stack generates one (never in the template). */
+    passwordSecretArn: secretArn.optional(),
+    /** The customer-managed KMS key of that secret, when it has one (an RDS-managed secret may). */
+    passwordSecretKeyArn: kmsKeyArn.optional(),
+    /**
+     * Secret with `username` and `password` of a role that owns the schema and may create roles (the RDS
+     * master secret will do): the deploy-time migration logs in with it, nothing else reads it.
+     */
+    adminSecretArn: secretArn,
+    adminSecretKeyArn: kmsKeyArn.optional(),
+    /** The database's security group: the stack lets its Postgres clients in on `port`. */
+    securityGroupId: securityGroupId.optional(),
+    /** Or a group of the VPC the database already lets in: the functions that reach Postgres join it. */
+    clientSecurityGroupId: securityGroupId.optional(),
+  })
+  .refine(
+    (database) => (database.securityGroupId === undefined) !== (database.clientSecurityGroupId === undefined),
+    {
+      message:
+        "give securityGroupId (the database's group: the stack lets its clients in) or clientSecurityGroupId (a group the database lets in already), not both: without either the deploy's schema migration cannot reach Postgres",
+      path: ['securityGroupId'],
+    },
+  );
 
 /** The sandbox's own Postgres: RDS, db.t4g.micro, one AZ, the stack's network. */
 const sandboxDatabaseSchema = z.strictObject({
@@ -126,19 +137,26 @@ const databaseSchema = z.discriminatedUnion('source', [existingDatabaseSchema, s
   ),
 });
 
-const existingRedisSchema = z.strictObject({
-  source: z.literal('existing'),
-  host: hostname,
-  port,
-  tls: z.boolean(),
-  /** The name on the server's certificate when `host` is an alias (a CNAME to the ElastiCache endpoint). */
-  tlsServerName: hostname.optional(),
-  /** Secret with `password` and optionally `username` (Redis ACL / ElastiCache RBAC user); omitted: no AUTH. */
-  authSecretArn: secretArn.optional(),
-  authSecretKeyArn: kmsKeyArn.optional(),
-  /** Redis's security group: the stack lets its Redis clients in. Omitted: add that rule yourself. */
-  securityGroupId: securityGroupId.optional(),
-});
+const existingRedisSchema = z
+  .strictObject({
+    source: z.literal('existing'),
+    host: hostname,
+    port,
+    tls: z.boolean(),
+    /** The name on the server's certificate when `host` is an alias (a CNAME to the ElastiCache endpoint). */
+    tlsServerName: hostname.optional(),
+    /** Secret with `password` and optionally `username` (Redis ACL / ElastiCache RBAC user); omitted: no AUTH. */
+    authSecretArn: secretArn.optional(),
+    authSecretKeyArn: kmsKeyArn.optional(),
+    /** Redis's security group: the stack lets its Redis clients in. Omitted: add that rule after the deploy. */
+    securityGroupId: securityGroupId.optional(),
+    /** Or a group of the VPC Redis already lets in: the functions that reach Redis join it. */
+    clientSecurityGroupId: securityGroupId.optional(),
+  })
+  .refine((redis) => redis.securityGroupId === undefined || redis.clientSecurityGroupId === undefined, {
+    message: 'give securityGroupId or clientSecurityGroupId, not both',
+    path: ['clientSecurityGroupId'],
+  });
 
 /** The sandbox's own Redis: ElastiCache for Valkey, one cache.t4g.micro node, TLS, the stack's network. */
 const sandboxRedisSchema = z.strictObject({ source: z.literal('sandbox') });

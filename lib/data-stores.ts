@@ -67,11 +67,16 @@ export class DataStores extends Construct {
         database.adminSecretArn,
         database.adminSecretKeyArn,
       );
-      network.connectPostgres(
-        database.port,
-        importedGroup(this, 'PostgresSecurityGroup', database.securityGroupId),
-      );
-      this.readiness = [];
+      const databaseGroup = importedGroup(this, 'PostgresSecurityGroup', database.securityGroupId);
+      network.connectPostgres(database.port, databaseGroup);
+      if (database.clientSecurityGroupId) {
+        network.joinClients(
+          'postgres',
+          importedGroup(this, 'PostgresClientGroup', database.clientSecurityGroupId),
+        );
+      }
+      // The migration connects once the database lets its clients in: the ingress rule is the group's child.
+      this.readiness = databaseGroup ? [databaseGroup] : [];
     } else {
       const postgres = sandboxPostgres(this, config, key, network);
       this.postgres = {
@@ -81,7 +86,8 @@ export class DataStores extends Construct {
         user: database.user,
       };
       this.adminSecret = { secret: postgres.secret as NonNullable<typeof postgres.secret> };
-      this.readiness = [postgres];
+      // The instance and its group, whose child is the rule that lets the clients in.
+      this.readiness = [postgres, ...postgres.connections.securityGroups];
     }
 
     if (redis.source === 'existing') {
@@ -95,6 +101,9 @@ export class DataStores extends Construct {
         ? importKeyedSecret(this, 'RedisAuthSecret', redis.authSecretArn, redis.authSecretKeyArn)
         : undefined;
       network.connectRedis(redis.port, importedGroup(this, 'RedisSecurityGroup', redis.securityGroupId));
+      if (redis.clientSecurityGroupId) {
+        network.joinClients('redis', importedGroup(this, 'RedisClientGroup', redis.clientSecurityGroupId));
+      }
     } else {
       const cache = sandboxValkey(this, config, network);
       this.redis = { host: cache.attrPrimaryEndPointAddress, port: REDIS_PORT, tls: true };
@@ -103,7 +112,13 @@ export class DataStores extends Construct {
   }
 }
 
-/** Another team's security group, to which the stack adds one ingress rule per client group. */
+/** Another team's security group: the stack adds ingress rules to it, or the functions join it. */
+function importedGroup(scope: Construct, id: string, securityGroupId: string): ec2.ISecurityGroup;
+function importedGroup(
+  scope: Construct,
+  id: string,
+  securityGroupId: string | undefined,
+): ec2.ISecurityGroup | undefined;
 function importedGroup(scope: Construct, id: string, securityGroupId: string | undefined) {
   return securityGroupId
     ? ec2.SecurityGroup.fromSecurityGroupId(scope, id, securityGroupId, { allowAllOutbound: false })

@@ -31,6 +31,8 @@ export interface NetworkNeeds {
 export type Egress = 'nat' | 'endpoints' | 'nat-instance';
 
 const SANDBOX_CIDR = '10.42.0.0/16';
+/** Lambda's limit of security groups per function. */
+const MAX_GROUPS_PER_FUNCTION = 5;
 /** Amazon Linux 2023's smallest root volume; `npm run cost` prices it. */
 export const NAT_ROOT_VOLUME_GB = 8;
 
@@ -56,6 +58,11 @@ export class MonitoringNetwork extends Construct {
   /** Interface endpoints this stack created, by endpoint service; empty unless `egress` is `endpoints`. */
   readonly endpoints = new Map<EndpointService, ec2.InterfaceVpcEndpoint>();
   readonly #config: StageConfig;
+  /** Groups of the VPC that a data store lets in already, which its clients join. */
+  readonly #joined: { postgres: ec2.ISecurityGroup[]; redis: ec2.ISecurityGroup[] } = {
+    postgres: [],
+    redis: [],
+  };
   #endpointsSecurityGroup: ec2.SecurityGroup | undefined;
 
   constructor(scope: Construct, id: string, props: { config: StageConfig }) {
@@ -130,10 +137,15 @@ export class MonitoringNetwork extends Construct {
   placementFor(needs: NetworkNeeds): VpcPlacement {
     const securityGroups = [
       this.httpsClients,
-      ...(needs.postgres ? [this.postgresClients] : []),
-      ...(needs.redis ? [this.redisClients] : []),
+      ...(needs.postgres ? [this.postgresClients, ...this.#joined.postgres] : []),
+      ...(needs.redis ? [this.redisClients, ...this.#joined.redis] : []),
       ...(needs.influxDb && this.influxDbClients ? [this.influxDbClients] : []),
     ];
+    if (securityGroups.length > MAX_GROUPS_PER_FUNCTION) {
+      throw new Error(
+        `A function would need ${securityGroups.length} security groups, and Lambda takes ${MAX_GROUPS_PER_FUNCTION}: name the data stores' own groups (securityGroupId) instead of client groups to join`,
+      );
+    }
     return { vpc: this.vpc, subnets: this.subnets, securityGroups };
   }
 
@@ -143,6 +155,11 @@ export class MonitoringNetwork extends Construct {
    */
   connectPostgres(port: number, databaseGroup: ec2.ISecurityGroup | undefined): void {
     connect(this.postgresClients, port, databaseGroup, 'Postgres');
+  }
+
+  /** The functions that reach Postgres (or Redis) also join `group`, which that data store lets in already. */
+  joinClients(store: 'postgres' | 'redis', group: ec2.ISecurityGroup): void {
+    this.#joined[store].push(group);
   }
 
   connectRedis(port: number, redisGroup: ec2.ISecurityGroup | undefined): void {

@@ -5,8 +5,8 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import type { StageConfig } from './config';
 import { migrationsChecksum } from '../lambdas/schema-migrator/migrations-checksum';
+import type { StageConfig } from './config';
 import type { DatabaseAccess } from './database-access';
 import { createEncryptedLogGroup } from './encrypted-log-group';
 import type { VpcPlacement } from './monitoring-network';
@@ -103,4 +103,3 @@ export class SchemaMigration extends Construct {
     for (const construct of constructs) construct.node.addDependency(this.schema);
   }
 }
-

@@ -283,3 +283,20 @@ describe('network and data store settings', () => {
     );
   });
 });
+
+describe("the database's security group", () => {
+  const production = STAGES.production as Record<string, Record<string, unknown>>;
+
+  it.each([
+    ['neither its group nor a client group', { securityGroupId: undefined }],
+    ['both', { clientSecurityGroupId: 'sg-0c11e47a5e5e5e5e5' }],
+  ])('is refused when the stage names %s: the migration could not reach Postgres', (_case, change) => {
+    // Prepare
+    const input = { ...production, database: { ...production.database, ...change } };
+
+    // Assess
+    expect(() => parseStageConfig(input, 'stages.production')).toThrow(
+      /stages\.production\.database\.securityGroupId: give securityGroupId .* or clientSecurityGroupId/,
+    );
+  });
+});

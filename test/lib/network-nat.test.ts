@@ -1,6 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SynthesizedStack, synthesizeStack } from '../support/synth';
+import { loadStageConfig } from '../../lib/config';
+import { type SynthesizedStack, synthesizeConfig, synthesizeStack } from '../support/synth';
 import { TemplateNetwork } from '../support/template-network';
 import { itPlacesTheFunctions } from './vpc-functions';
 
@@ -49,6 +50,18 @@ describe('an existing VPC with a NAT', () => {
     });
   });
 
+  it("runs the schema migration only once the database's group lets the Postgres clients in", () => {
+    // Prepare
+    const [schema] = network.idsOfType('Custom::SchemaMigration');
+    const rule = network
+      .idsOfType('AWS::EC2::SecurityGroupIngress')
+      .find((id) => network.resource(id)?.Properties?.GroupId === 'sg-0d1e2f3a4b5c6d7e8');
+
+    // Assess
+    expect(rule).toBeDefined();
+    expect(network.dependsOn(schema as string)).toContain(rule);
+  });
+
   it('connects to the RDS endpoint by its own name and reads the admin login only in the migrator', () => {
     const migrator = network.environmentOf('schema-migrator');
     const api = network.environmentOf('api');
@@ -60,5 +73,36 @@ describe('an existing VPC with a NAT', () => {
 
   it('passes cdk-nag AwsSolutions', () => {
     expect(synthesized.nagFindings).toEqual([]);
+  });
+});
+
+describe('an existing database whose security group lets a client group of the VPC in already', () => {
+  let synthesized: SynthesizedStack;
+  let network: TemplateNetwork;
+
+  beforeAll(() => {
+    const dev = loadStageConfig('dev');
+    if (dev.database.source !== 'existing') throw new Error('dev names an existing database');
+    synthesized = synthesizeConfig({
+      ...dev,
+      database: {
+        ...dev.database,
+        securityGroupId: undefined,
+        clientSecurityGroupId: 'sg-0c11e47a5e5e5e5e5',
+      },
+    });
+    network = new TemplateNetwork(synthesized.template);
+  });
+  afterAll(() => synthesized?.cleanup());
+
+  it('puts the functions that reach Postgres in that group, and adds no rule to the database', () => {
+    for (const folder of ['api', 'health', 'alert-evaluator', 'schema-migrator']) {
+      const config = network.function(folder).Properties?.VpcConfig as { SecurityGroupIds: unknown[] };
+      expect(config.SecurityGroupIds).toContain('sg-0c11e47a5e5e5e5e5');
+    }
+    expect(network.function('metrics-exporter').Properties?.VpcConfig).not.toMatchObject({
+      SecurityGroupIds: expect.arrayContaining(['sg-0c11e47a5e5e5e5e5']),
+    });
+    expect(network.ingressRules().filter((rule) => rule.port === 5432)).toEqual([]);
   });
 });

@@ -103,11 +103,16 @@ describe('the sandbox stage', () => {
     });
   });
 
-  it('runs the schema migration only after the database exists', () => {
+  it('runs the schema migration only after the database exists and lets its clients in', () => {
     const [schema] = network.idsOfType('Custom::SchemaMigration');
     const [instance] = network.idsOfType('AWS::RDS::DBInstance');
 
+    const ingress = network
+      .idsOfType('AWS::EC2::SecurityGroupIngress')
+      .filter((id) => id.startsWith('DataStoresPostgres'));
     expect(network.dependsOn(schema as string)).toContain(instance);
+    expect(ingress).toHaveLength(1);
+    expect(network.dependsOn(schema as string)).toContain(ingress[0]);
   });
 
   it('reserves no concurrency, which an account with a low quota would refuse', () => {
