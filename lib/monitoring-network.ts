@@ -330,6 +330,7 @@ function sandboxVpc(scope: Construct, config: StageConfig): ec2.Vpc {
     associatePublicIpAddress: true,
     // Bursts beyond the baseline are throttled, never billed: the sandbox's traffic is a few requests a minute.
     creditSpecification: ec2.CpuCredits.STANDARD,
+    userData: natInstanceUserData(),
   });
   const vpc = new ec2.Vpc(scope, 'Vpc', {
     vpcName: `${config.serviceName}-${config.stage}`,
@@ -354,6 +355,7 @@ function sandboxVpc(scope: Construct, config: StageConfig): ec2.Vpc {
   });
   for (const instance of natInstances.gatewayInstances) {
     // The NAT provider takes no block devices: its root volume (Amazon Linux 2023's /dev/xvda) is encrypted here.
+    instance.instance.metadataOptions = { httpTokens: 'required', httpPutResponseHopLimit: 1 };
     instance.instance.blockDeviceMappings = [
       {
         deviceName: '/dev/xvda',
@@ -371,4 +373,25 @@ function sandboxVpc(scope: Construct, config: StageConfig): ec2.Vpc {
     });
   }
   return vpc;
+}
+
+/**
+ * What makes the NAT instance forward: CDK's commands, but the package install retried. On first boot
+ * cloud-init's own dnf may hold the lock, and a failed install leaves no MASQUERADE rule and no route out,
+ * which CloudFormation never notices (aws-cdk#36717). The outbound interface is read with `ip route`.
+ */
+export function natInstanceUserData(): ec2.UserData {
+  const userData = ec2.UserData.forLinux();
+  userData.addCommands(
+    'set -eu',
+    'for attempt in 1 2 3 4 5 6 7 8 9 10; do dnf install -y iptables-services && break; sleep 15; done',
+    'rpm -q iptables-services',
+    'systemctl enable --now iptables',
+    'echo "net.ipv4.ip_forward=1" > /etc/sysctl.d/custom-ip-forwarding.conf',
+    'sysctl -p /etc/sysctl.d/custom-ip-forwarding.conf',
+    'iptables -t nat -A POSTROUTING -o "$(ip route show default | awk \'{print $5; exit}\')" -j MASQUERADE',
+    'iptables -F FORWARD',
+    'service iptables save',
+  );
+  return userData;
 }

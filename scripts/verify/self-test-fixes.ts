@@ -47,7 +47,7 @@ function awsFix(endpoint: string, host: string, failure: Failure, { config }: Fi
     case 'refused':
     case 'reset':
       if (network.source === 'sandbox') {
-        return `no route to ${host}: the sandbox's NAT instance does not forward; check its state in EC2 (it is replaced by deleting it and deploying again)`;
+        return `no route to ${host}: the sandbox's NAT instance does not forward; read its system log in EC2 (its first boot installs iptables), and if it never did, destroy the sandbox and deploy it again (CloudFormation does not replace an instance deleted by hand)`;
       }
       if (network.egress === 'nat') {
         return `no route to ${host}: the private subnets (${network.privateSubnetIds.join(', ')}) need a route 0.0.0.0/0 to a NAT, or use network.egress 'endpoints' for the \`${endpoint}\` endpoint`;

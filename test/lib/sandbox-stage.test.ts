@@ -45,6 +45,20 @@ describe('the sandbox stage', () => {
     expect(routes.map((route) => route.DestinationCidrBlock)).toEqual(['0.0.0.0/0', '0.0.0.0/0']);
   });
 
+  it("configures the NAT instance with the install retried (cloud-init's dnf may hold the lock) and IMDSv2 only", () => {
+    // Act
+    const [instance] = network.idsOfType('AWS::EC2::Instance');
+    const properties = network.resource(instance as string)?.Properties as Record<string, unknown>;
+    const script = (properties.UserData as { 'Fn::Base64': string })['Fn::Base64'];
+
+    // Assess
+    expect(script).toMatch(
+      /for attempt in 1 2 3 4 5 6 7 8 9 10; do dnf install -y iptables-services && break; sleep 15; done\nrpm -q iptables-services/,
+    );
+    expect(script).toMatch(/iptables -t nat -A POSTROUTING -o "\$\(ip route show default/);
+    expect(properties.MetadataOptions).toEqual({ HttpTokens: 'required', HttpPutResponseHopLimit: 1 });
+  });
+
   it('creates the smallest Postgres that works: RDS db.t4g.micro, one AZ, encrypted, private, deleted with the stack', () => {
     synthesized.template.hasResource('AWS::RDS::DBInstance', {
       Properties: Match.objectLike({
