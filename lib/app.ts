@@ -19,7 +19,10 @@ export function createApp(props?: AppProps): {
   const stack = new SignUpFlowMonitoringStack(app, stackIdFor(config), {
     config,
     description: `SignUpFlow API and monitoring (${config.stage})`,
-    env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+    env: {
+      account: config.account ?? process.env.CDK_DEFAULT_ACCOUNT,
+      region: config.region ?? process.env.CDK_DEFAULT_REGION,
+    },
     tags: { service: config.serviceName, stage: config.stage },
   });
   const deployRoleStack = new DeployRoleStack(app, DEPLOY_ROLE_STACK_ID, {

@@ -171,6 +171,19 @@ export const stageConfigSchema = z
   .strictObject({
     serviceName: z.string().regex(/^[a-z][a-z0-9-]{1,30}$/, 'must be lower-case letters, digits and dashes'),
     stage: z.string().regex(/^[a-z][a-z0-9-]{1,20}$/, 'must be lower-case letters, digits and dashes'),
+    /**
+     * Where the stage lives, when its network and secrets are named by id (they exist in one account and
+     * region only): the stack is bound to them, and CDK refuses a deploy with another account's credentials.
+     * Omitted (the sandbox): the account and region of the credentials that deploy.
+     */
+    account: z
+      .string()
+      .regex(/^\d{12}$/, 'must be a 12-digit AWS account id')
+      .optional(),
+    region: z
+      .string()
+      .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as eu-west-1')
+      .optional(),
     /** Production stages keep the key and log groups when the stack is deleted. */
     production: z.boolean(),
     logRetentionDays: z.number().refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), {
@@ -268,6 +281,15 @@ export const stageConfigSchema = z
     message: "must be 'disabled' or 'iam' in a production stage",
     path: ['api', 'testErrorRoute'],
   })
+  .refine(
+    (config) =>
+      config.network.source === 'sandbox' || (config.account !== undefined && config.region !== undefined),
+    {
+      message:
+        'a stage that names an existing network needs its account and region: its VPC, subnets and secrets exist there only',
+      path: ['region'],
+    },
+  )
   .refine(
     (config) =>
       new Set([config.network, config.database, config.redis].map((block) => block.source)).size === 1,

@@ -29,6 +29,8 @@ function signupflowDataPlane(environment: 'dev' | 'staging' | 'production') {
   const account = { dev: '111111111111', staging: '222222222222', production: '333333333333' }[environment];
   const suffix = { dev: 'Dv4x9Q', staging: 'St7k2P', production: 'Pr0d9Z' }[environment];
   return {
+    account,
+    region: 'eu-west-1',
     network: {
       source: 'existing',
       vpcId: {

@@ -125,7 +125,7 @@ export async function verify(
     checks = localChecks({ env, url, timeoutMs: request.timeoutMs, redactor });
   } else {
     const config = (dependencies.stageConfig ?? loadStageConfig)(request.mode.stage);
-    const clients = (dependencies.stageClients ?? defaultStageClients)();
+    const clients = dependencies.stageClients ? dependencies.stageClients() : defaultStageClients(config);
     const stackName = stackIdFor(config);
     const region = await regionOf(clients);
     const preflight = request.mode.preflight === true;
@@ -154,16 +154,17 @@ export async function verify(
   return { output: redactor.apply(formatChecklist(title, outcomes)), exitCode: exitCodeOf(outcomes) };
 }
 
-function defaultStageClients(): StageClients & PreflightClients {
-  // Each check has its own hard timer; the SDK's retries stay within it.
-  const config = { maxAttempts: 2 };
+function defaultStageClients(stage: StageConfig): StageClients & PreflightClients {
+  // Each check has its own hard timer; the SDK's retries stay within it. A stage bound to a region is read
+  // there, whatever this shell's default region.
+  const config = { maxAttempts: 2, ...(stage.region && { region: stage.region }) };
   return {
     cloudFormation: new CloudFormationClient(config),
     cloudWatch: new CloudWatchClient(config),
     logs: new CloudWatchLogsClient(config),
     secrets: new SecretsManagerClient(config),
     // A self-test runs a cold function in a VPC: one attempt, and the check's own deadline.
-    lambda: new LambdaClient({ maxAttempts: 1 }),
+    lambda: new LambdaClient({ ...config, maxAttempts: 1 }),
     ec2: new EC2Client(config),
     ssm: new SSMClient(config),
   };

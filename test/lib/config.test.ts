@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ConfigError, loadStageConfig, parseStageConfig } from '../../lib/config';
 import { STAGES } from '../../lib/stages';
 
@@ -298,5 +298,33 @@ describe("the database's security group", () => {
     expect(() => parseStageConfig(input, 'stages.production')).toThrow(
       /stages\.production\.database\.securityGroupId: give securityGroupId .* or clientSecurityGroupId/,
     );
+  });
+});
+
+describe("a stage's account and region", () => {
+  it('are required of a stage that names an existing network, whose ids exist in one account and region', () => {
+    // Prepare
+    const { region: _omitted, ...input } = STAGES.production as Record<string, unknown>;
+
+    // Assess
+    expect(() => parseStageConfig(input, 'stages.production')).toThrow(
+      /stages\.production\.region: a stage that names an existing network needs its account and region/,
+    );
+  });
+
+  it('bind the stack to them, whatever the credentials at synth', async () => {
+    // Prepare
+    const { createApp } = await import('../../lib/app');
+    vi.stubEnv('CDK_DEFAULT_ACCOUNT', '999999999999');
+    vi.stubEnv('CDK_DEFAULT_REGION', 'us-east-2');
+
+    // Act
+    const production = createApp({ context: { stage: 'production', 'aws:cdk:bundling-stacks': [] } }).stack;
+    const sandbox = createApp({ context: { stage: 'sandbox', 'aws:cdk:bundling-stacks': [] } }).stack;
+    vi.unstubAllEnvs();
+
+    // Assess
+    expect([production.account, production.region]).toEqual(['333333333333', 'eu-west-1']);
+    expect([sandbox.account, sandbox.region]).toEqual(['999999999999', 'us-east-2']);
   });
 });

@@ -77,9 +77,14 @@ describe('the dev stack', () => {
         Statement: Match.arrayWith([
           Match.objectLike({
             Sid: 'AllowCloudWatchLogsOfThisAccountAndRegion',
-            Principal: { Service: { 'Fn::Join': ['', ['logs.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } },
+            // dev is bound to its account and region (lib/stages.ts)
+            Principal: { Service: 'logs.eu-west-1.amazonaws.com' },
             Action: Match.arrayWith(['kms:Encrypt*', 'kms:GenerateDataKey*']),
-            Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': Match.anyValue() } },
+            Condition: {
+              ArnLike: {
+                'kms:EncryptionContext:aws:logs:arn': 'arn:aws:logs:eu-west-1:111111111111:log-group:*',
+              },
+            },
           }),
         ]),
       },
