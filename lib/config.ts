@@ -75,6 +75,10 @@ const existingNetworkSchema = z
   .refine((network) => network.availabilityZones.length === network.privateSubnetIds.length, {
     message: 'availabilityZones and privateSubnetIds must have one entry per subnet',
   })
+  .refine((network) => new Set(network.availabilityZones).size === network.availabilityZones.length, {
+    message: 'one subnet per availability zone: an interface endpoint takes one subnet of each zone',
+    path: ['availabilityZones'],
+  })
   .refine((network) => network.egress === 'endpoints' || network.existingEndpoints === undefined, {
     message: "existingEndpoints is only for egress 'endpoints'",
     path: ['existingEndpoints'],

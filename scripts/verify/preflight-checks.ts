@@ -303,16 +303,36 @@ function isPrivateAddress(address: string): boolean {
 }
 
 /** Every secret the stage names exists (DescribeSecret: its value is never read). */
+/** A secret the stage names, and the key ARN setting that lets the functions decrypt it, when it has one. */
+interface NamedSecret {
+  key: string;
+  arn: string;
+  /** The stage's key setting for a customer-managed key, and its value. */
+  keySetting?: { key: string; arn: string | undefined };
+}
+
 function secretsCheck({ config, clients }: PreflightOptions): Check {
-  const named: { key: string; arn: string }[] = [];
-  const add = (key: string, arn: string | undefined) => {
-    if (arn) named.push({ key, arn });
+  const named: NamedSecret[] = [];
+  const add = (key: string, arn: string | undefined, keySetting?: NamedSecret['keySetting']) => {
+    if (arn) named.push({ key, arn, ...(keySetting && { keySetting }) });
   };
-  if (config.database.source === 'existing') {
-    add('database.adminSecretArn', config.database.adminSecretArn);
-    add('database.passwordSecretArn', config.database.passwordSecretArn);
+  const { database, redis } = config;
+  if (database.source === 'existing') {
+    add('database.adminSecretArn', database.adminSecretArn, {
+      key: 'database.adminSecretKeyArn',
+      arn: database.adminSecretKeyArn,
+    });
+    add('database.passwordSecretArn', database.passwordSecretArn, {
+      key: 'database.passwordSecretKeyArn',
+      arn: database.passwordSecretKeyArn,
+    });
   }
-  if (config.redis.source === 'existing') add('redis.authSecretArn', config.redis.authSecretArn);
+  if (redis.source === 'existing') {
+    add('redis.authSecretArn', redis.authSecretArn, {
+      key: 'redis.authSecretKeyArn',
+      arn: redis.authSecretKeyArn,
+    });
+  }
   for (const [index, webhook] of config.slack.webhooks.entries()) {
     add(`slack.webhooks.${index}.webhookSecretArn`, webhook.webhookSecretArn);
   }
@@ -323,26 +343,46 @@ function secretsCheck({ config, clients }: PreflightOptions): Check {
     run: async (signal) => {
       if (named.length === 0) return ok('the stage names none: the stack creates its own');
       const problems: string[] = [];
-      for (const { key, arn } of named) {
+      for (const secret of named) {
         try {
-          const secret = await clients.secrets.send(new DescribeSecretCommand({ SecretId: arn }), {
+          const described = await clients.secrets.send(new DescribeSecretCommand({ SecretId: secret.arn }), {
             abortSignal: signal,
           });
-          if (secret.DeletedDate) problems.push(`${key} is scheduled for deletion`);
+          if (described.DeletedDate) problems.push(`${secret.key} is scheduled for deletion`);
+          const keyProblem = customerKeyProblem(secret, described.KmsKeyId);
+          if (keyProblem) problems.push(keyProblem);
         } catch (error) {
           if ((error as Error).name !== 'ResourceNotFoundException') throw error;
-          problems.push(`${key} does not exist`);
+          problems.push(`${secret.key} does not exist`);
         }
       }
       if (problems.length > 0) {
         return failed(
           problems.join('; '),
-          'create the secrets before the first deploy, or correct their ARNs in lib/stages.ts (docs/deploy.md, "Secrets")',
+          'create the secrets before the first deploy, or correct their ARNs in lib/stages.ts; a secret under a customer-managed key needs its key ARN setting, or a key policy that lets the functions decrypt (docs/deploy.md, "Secrets")',
         );
       }
       return ok(`${named.length} named, each exists: ${nameList(named.map((entry) => entry.key))}`);
     },
   };
+}
+
+/**
+ * A secret under a customer-managed key (DescribeSecret names no key for aws/secretsmanager) is readable only
+ * with that key's decrypt: granted through the stage's key setting, which must name it.
+ */
+function customerKeyProblem(secret: NamedSecret, kmsKeyId: string | undefined): string | undefined {
+  if (!kmsKeyId || kmsKeyId.endsWith('alias/aws/secretsmanager')) return undefined;
+  if (!secret.keySetting) {
+    return `${secret.key} is encrypted with the customer-managed key ${kmsKeyId}, which the functions may not use: move it to aws/secretsmanager, or let their roles decrypt in the key's policy`;
+  }
+  if (secret.keySetting.arn === undefined) {
+    return `${secret.key} is encrypted with the customer-managed key ${kmsKeyId}: name it in ${secret.keySetting.key}`;
+  }
+  const sameKey = secret.keySetting.arn === kmsKeyId || secret.keySetting.arn.endsWith(`/${kmsKeyId}`);
+  return sameKey
+    ? undefined
+    : `${secret.key} is encrypted with ${kmsKeyId}, not the ${secret.keySetting.key} the stage names`;
 }
 
 /**

@@ -24,6 +24,8 @@ export const SELF_TEST_TIMEOUT_MS = 20_000;
 /** SNS to the notifier, the notifier to Slack, its log line to CloudWatch Logs: usually seconds. */
 export const ALERT_PATH_TIMEOUT_MS = 90_000;
 const LOG_POLL_MS = 3_000;
+/** Pages of one poll: a day of one log group is a few, with the time window the poll gives. */
+const MAX_LOG_PAGES = 20;
 
 /**
  * Invokes each deployed function once with a self-test event (the evaluator's asks for the test alert),
@@ -207,16 +209,7 @@ async function notifierLine(
 ): Promise<NotifierLogLine> {
   if (!/^[0-9a-f-]{36}$/.test(messageId)) throw new VerifyError(`SNS answered an unexpected message id`);
   for (;;) {
-    const { events } = await logs.send(
-      new FilterLogEventsCommand({
-        logGroupName,
-        startTime,
-        filterPattern: `{ $.messageId = "${messageId}" }`,
-        limit: 10,
-      }),
-      { abortSignal: signal },
-    );
-    for (const event of events ?? []) {
+    for await (const event of matchingEvents(logs, logGroupName, startTime, messageId, signal)) {
       try {
         const line = JSON.parse(event.message ?? '') as Partial<NotifierLogLine> & { message?: unknown };
         if (typeof line.message === 'string') return line as NotifierLogLine;
@@ -243,5 +236,34 @@ function functionNamesOf(deployed: DeployedStack): Record<string, string> {
     return JSON.parse(deployed.outputs.FunctionNames ?? '{}') as Record<string, string>;
   } catch {
     return {};
+  }
+}
+
+/**
+ * The log events with this message id, page by page: FilterLogEvents may answer a page without events and a
+ * token while later log streams still hold matches.
+ */
+async function* matchingEvents(
+  logs: CloudWatchLogsClient,
+  logGroupName: string,
+  startTime: number,
+  messageId: string,
+  signal: AbortSignal,
+): AsyncGenerator<{ message?: string }> {
+  let nextToken: string | undefined;
+  for (let page = 0; page < MAX_LOG_PAGES; page += 1) {
+    const answer = await logs.send(
+      new FilterLogEventsCommand({
+        logGroupName,
+        startTime,
+        filterPattern: `{ $.messageId = "${messageId}" }`,
+        limit: 10,
+        nextToken,
+      }),
+      { abortSignal: signal },
+    );
+    yield* answer.events ?? [];
+    nextToken = answer.nextToken;
+    if (!nextToken) return;
   }
 }

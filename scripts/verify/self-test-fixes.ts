@@ -59,7 +59,9 @@ function awsFix(endpoint: string, host: string, failure: Failure, { config }: Fi
     case 'dns':
       return `the VPC does not resolve ${host}: turn on enableDnsSupport and enableDnsHostnames of ${network.source === 'existing' ? network.vpcId : 'the VPC'}`;
     case 'denied':
-      return `the function's role may not call it (${failure.code ?? 'AccessDenied'}): deploy the current stack, whose grants allow it`;
+      return /kms/i.test(failure.message)
+        ? `the secret's customer-managed key refused to decrypt it: name the key in the stage's ...SecretKeyArn setting of that secret (npm run verify -- --stage NAME --preflight says which)`
+        : `the function's role may not call it (${failure.code ?? 'AccessDenied'}): deploy the current stack, whose grants allow it`;
     case 'missing':
       return `${failure.code ?? 'not found'}: the resource it names is gone (a secret deleted outside the stack?): deploy again, or restore it`;
     default:

@@ -156,6 +156,17 @@ describe('stage configuration', () => {
     );
   });
 
+  it('takes one subnet per availability zone', () => {
+    // Prepare
+    const dev = STAGES.dev as Record<string, Record<string, unknown>>;
+    const input = { ...dev, network: { ...dev.network, availabilityZones: ['eu-west-1a', 'eu-west-1a'] } };
+
+    // Assess
+    expect(() => parseStageConfig(input, 'stages.dev')).toThrow(
+      /stages\.dev\.network\.availabilityZones: one subnet per availability zone/,
+    );
+  });
+
   it('requires one availability zone per subnet', () => {
     // Prepare
     const dev = STAGES.dev as Record<string, Record<string, unknown>>;

@@ -394,3 +394,53 @@ describe('the endpoints a preflight expects the deploy to create', () => {
     expect(services).toEqual(['monitoring', 'secretsmanager', 'sns']);
   });
 });
+
+describe('a secret under a customer-managed key', () => {
+  const KEY = 'arn:aws:kms:eu-west-1:333333333333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+
+  beforeEach(() => {
+    for (const mock of [ec2, lambda, ssm, secrets, cloudFormation]) mock.reset();
+    ssm.on(GetParameterCommand).resolves({ Parameter: { Value: '27' } });
+    lambda
+      .on(GetAccountSettingsCommand)
+      .resolves({ AccountLimit: { ConcurrentExecutions: 1_000, UnreservedConcurrentExecutions: 1_000 } });
+  });
+
+  const preflightOf = (stage: StageConfig) =>
+    verify(parseVerifyArgs(['--stage', 'production', '--preflight', '--timeout', '3']), {
+      env: {},
+      stageConfig: () => stage,
+      stageClients: clients,
+      endpointServices: async () => [],
+      resolve: async () => ['10.0.0.1'],
+    });
+
+  it('fails when the stage does not name the key the functions must decrypt with', async () => {
+    // Prepare: the RDS master secret under the database team's key
+    secrets.on(DescribeSecretCommand).resolves({ Name: 'rds!cluster', KmsKeyId: KEY });
+
+    // Act
+    const { output } = await preflightOf(production);
+
+    // Assess
+    expect(checklistLine(output, 'Secrets').line).toMatch(
+      /database\.adminSecretArn is encrypted with the customer-managed key arn:aws:kms:.*: name it in database\.adminSecretKeyArn$/,
+    );
+  });
+
+  it('passes when the stage names that key, and a secret under aws/secretsmanager needs none', async () => {
+    // Prepare
+    secrets.on(DescribeSecretCommand).resolves({ Name: 'rds!cluster', KmsKeyId: KEY });
+    const database = production.database.source === 'existing' ? production.database : undefined;
+    const named = {
+      ...production,
+      database: { ...(database as NonNullable<typeof database>), adminSecretKeyArn: KEY },
+    };
+
+    // Act
+    const { output } = await preflightOf(named);
+
+    // Assess
+    expect(checklistLine(output, 'Secrets').line).toMatch(/^\[ok\] /);
+  });
+});

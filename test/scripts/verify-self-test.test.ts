@@ -233,6 +233,29 @@ describe('npm run verify -- --stage NAME, self-tests and the alert path', () => 
     ]);
   });
 
+  it("finds the notifier's line on a later page when CloudWatch Logs answers the first one empty", async () => {
+    // Prepare: FilterLogEvents may answer a page without events and a token while later log streams match
+    const firstPages = logs.commandCalls(FilterLogEventsCommand).length;
+    logs
+      .on(FilterLogEventsCommand)
+      .callsFake(async (input: { filterPattern: string; nextToken?: string }) => {
+        if (!input.nextToken) return { events: [], nextToken: 'later-streams' };
+        const messageId = /\$\.messageId = "([0-9a-f-]+)"/.exec(input.filterPattern)?.[1];
+        const events = output
+          .records()
+          .filter((record) => record.messageId === messageId)
+          .map((record) => ({ message: JSON.stringify(record), timestamp: Date.now() }));
+        return { events };
+      });
+
+    // Act
+    const { output: checklist } = await verifyStage();
+
+    // Assess
+    expect(checklistLine(checklist, 'Alert path').line).toMatch(/^\[ok\] +Alert path/);
+    expect(logs.commandCalls(FilterLogEventsCommand).length - firstPages).toBeGreaterThanOrEqual(2);
+  });
+
   it('fails the alert path, saying why, when Slack refuses the test alert and the notifier dead-letters it', async () => {
     // Prepare: the webhook was revoked
     await startSlack([{ status: 404, body: 'no_service' }]);

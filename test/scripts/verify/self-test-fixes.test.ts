@@ -99,3 +99,21 @@ describe("a self-test failure's fix", () => {
     );
   });
 });
+
+describe('a denied decrypt', () => {
+  it("points at the secret's key setting, not at the role's grants", () => {
+    // Act
+    const fix = selfTestFix(
+      'api',
+      'Secrets Manager',
+      'secretsmanager.eu-west-1.amazonaws.com',
+      { kind: 'denied', code: 'AccessDeniedException', message: 'Access to KMS is not allowed' },
+      { config: loadStageConfig('dev'), outputs: {} },
+    );
+
+    // Assess
+    expect(fix).toMatch(
+      /customer-managed key refused to decrypt it: name the key in the stage's \.\.\.SecretKeyArn setting/,
+    );
+  });
+});
