@@ -196,7 +196,8 @@ describe('the Slack notifier against a Slack stand-in', () => {
       reason: 'timeout',
       permanent: false,
       attempts: slack.posts.length,
-      detail: 'no response within 300 ms',
+      // 300 ms an attempt, the last one cut to what the deadline leaves on a loaded machine
+      detail: expect.stringMatching(/^no response within \d+ ms$/),
       kind: 'alert',
       channel: '#signupflow-alerts-test',
       original: {
